@@ -1,0 +1,62 @@
+"""Full-text search for a folder of news articles.
+
+Quickstart::
+
+    import search
+
+    stats = search.build_index("seeds", "index")      # incremental: run it again any time
+    with search.open_index("index") as ix:
+        results = ix.search("kherson protests")
+        for hit in results.hits:
+            print(hit.rank, hit.headline, hit.snippet)
+        article = ix.article(results.hits[0].id)
+
+    article = search.parse_article("seeds/story.txt")   # parse and extract, no index
+
+The command line (``python -m search``) and the web app call these functions
+and nothing else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from search.articles import Article, Place, Quote, RemovedLine, read_article
+from search.errors import (
+    ArticleError,
+    ArticleNotFoundError,
+    CorruptIndexError,
+    IndexLockedError,
+    NoIndexError,
+    SearchError,
+)
+from search.extract import extract
+from search.indexer import FileProblem, IndexStats, build_index
+from search.results import Hit, Results
+from search.searcher import Index, open_index
+
+__all__ = [
+    "Article",
+    "ArticleError",
+    "ArticleNotFoundError",
+    "CorruptIndexError",
+    "FileProblem",
+    "Hit",
+    "Index",
+    "IndexLockedError",
+    "IndexStats",
+    "NoIndexError",
+    "Place",
+    "Quote",
+    "RemovedLine",
+    "Results",
+    "SearchError",
+    "build_index",
+    "open_index",
+    "parse_article",
+]
+
+
+def parse_article(path: str | Path) -> Article:
+    """Read and extract one article file (boilerplate removed, quotes and places found)."""
+    return extract(read_article(path))
