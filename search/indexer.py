@@ -1,0 +1,211 @@
+"""Incremental indexing: discover files, parse and extract them, write the index.
+
+A file is identified by its path relative to the folder, and re-indexed only
+when its content hash changes; files gone from the folder are removed from
+the index. All changes go into one commit at the end, so a crash or Ctrl-C
+mid-run leaves the previous index as it was, and every file that cannot be
+read is reported with its reason and skipped while the rest is indexed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from search.articles import Article, content_hash, read_article
+from search.engine import EmptyIndexError, LockError, index
+from search.errors import ArticleError, IndexLockedError, SearchError
+from search.extract import extract
+from search.schema import build_schema
+from search.textfiles import DEFAULT_MAX_BYTES, read_bytes
+
+#: Files in an article folder that describe the folder rather than hold an article.
+_NOT_ARTICLES = ("readme", "license", "licence", "copying", "changelog")
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    path: str
+    reason: str
+
+
+@dataclass
+class IndexStats:
+    """What one indexing run did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[FileProblem] = field(default_factory=list)
+    warnings: list[FileProblem] = field(default_factory=list)
+    ignored: list[FileProblem] = field(default_factory=list)
+    seconds: float = 0.0
+    documents: int = 0  # in the index after the run
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
+            f"{self.unchanged} unchanged, {len(self.failed)} failed "
+            f"({self.documents} articles in the index) in {self.seconds:.1f} s"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def discover(folder: Path) -> tuple[list[Path], list[FileProblem]]:
+    """Article files below ``folder`` in a stable order, and the files passed over."""
+    files: list[Path] = []
+    ignored: list[FileProblem] = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        if path.name.lower().startswith(_NOT_ARTICLES):
+            ignored.append(FileProblem(str(path), "describes the folder, not an article"))
+            continue
+        files.append(path)
+    return files, ignored
+
+
+def build_index(
+    seeds_dir: str | Path,
+    index_dir: str | Path,
+    *,
+    progress: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    wait: float = 30.0,
+    notify: Callable[[str], None] | None = None,
+) -> IndexStats:
+    """Bring the index at ``index_dir`` in line with the articles in ``seeds_dir``.
+
+    ``wait`` is how long to wait for another indexer's write lock before
+    giving up with :class:`IndexLockedError`; ``notify`` receives a line when
+    the run has to wait.
+    """
+    started = time.perf_counter()
+    folder = Path(seeds_dir)
+    if not folder.is_dir():
+        raise SearchError(f"No folder of articles at {folder}: give the folder to index")
+    ix = _open_or_create(Path(index_dir))
+    stats = IndexStats()
+    files, stats.ignored = discover(folder)
+    with ix.searcher() as searcher:
+        indexed = {f["id"]: f["content_hash"] for f in searcher.reader().all_stored_fields()}
+    seen: set[str] = set()
+    writer = None
+    try:
+        for path in tqdm(
+            files, desc="indexing", unit="file", disable=not progress, file=sys.stderr
+        ):
+            article_id = path.relative_to(folder).as_posix()
+            seen.add(article_id)
+            try:
+                data = read_bytes(path, max_bytes)
+                if indexed.get(article_id) == content_hash(data):
+                    stats.unchanged += 1
+                    continue
+                article = extract(
+                    read_article(path, article_id=article_id, data=data, max_bytes=max_bytes)
+                )
+            except ArticleError as error:
+                stats.failed.append(FileProblem(str(path), error.reason))
+                continue
+            except Exception as error:  # a parser bug must not cost the rest of the folder
+                stats.failed.append(FileProblem(str(path), f"could not be parsed ({error!r})"))
+                continue
+            if article.encoding not in ("utf-8", "utf-8-sig"):
+                stats.warnings.append(
+                    FileProblem(str(path), f"not UTF-8: decoded as {article.encoding}")
+                )
+            writer = writer or _writer(ix, Path(index_dir), wait, notify)
+            writer.update_document(**document(article))
+            if article_id in indexed:
+                stats.updated += 1
+            else:
+                stats.added += 1
+        for article_id in indexed.keys() - seen:
+            writer = writer or _writer(ix, Path(index_dir), wait, notify)
+            writer.delete_by_term("id", article_id)
+            stats.removed += 1
+        if writer is not None:
+            writer.commit()
+    except BaseException:
+        if writer is not None:
+            writer.cancel()  # leaves the previous generation readable, and releases the lock
+        raise
+    stats.documents = ix.doc_count()
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def document(article: Article) -> dict[str, Any]:
+    """The index fields for one article."""
+    names: list[str] = []
+    for place in article.locations:
+        names += [place.name, place.canonical, *place.alternate_names]
+    fields: dict[str, Any] = {
+        "id": article.id,
+        "content_hash": article.content_hash,
+        "headline": article.headline,
+        "body": article.body,
+        "quotes": "\n".join(q.text for q in article.quotes),
+        "speaker": "\n".join(article.speakers),
+        "locations": "\n".join(dict.fromkeys(names)),
+        "place": ",".join(p.canonical.replace(",", " ") for p in article.locations),
+        "country": ",".join(dict.fromkeys(p.country for p in article.locations if p.country)),
+        "outlet": article.outlet or "",
+        "author": article.author or "",
+        "article": json.dumps(article.to_dict(), ensure_ascii=False),
+    }
+    date = _parse_date(article.date)
+    if date is not None:
+        fields["date"] = date
+    return fields
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=None)
+
+
+def _open_or_create(index_dir: Path) -> Any:
+    schema = build_schema()
+    if index.exists_in(str(index_dir)):
+        try:
+            ix = index.open_dir(str(index_dir))
+        except (EmptyIndexError, OSError, EOFError, ValueError) as error:
+            raise SearchError(
+                f"The index at {index_dir} cannot be opened ({error}): delete it to rebuild"
+            ) from error
+        if set(ix.schema.names()) == set(schema.names()):
+            return ix
+        # An index from an older schema: rebuild rather than misread it.
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return index.create_in(str(index_dir), schema)
+
+
+def _writer(ix: Any, index_dir: Path, wait: float, notify: Callable[[str], None] | None) -> Any:
+    try:
+        return ix.writer(limitmb=128)
+    except LockError:
+        if notify is not None:
+            notify(f"Another indexer is writing to {index_dir}; waiting up to {wait:.0f} s for it")
+    try:
+        return ix.writer(limitmb=128, timeout=wait, delay=0.25)
+    except LockError as error:
+        raise IndexLockedError(str(index_dir), wait) from error

@@ -1,0 +1,51 @@
+"""What a search returns: one schema for the library, the JSON API and the pages.
+
+Plain dataclasses of strings, numbers and lists, so ``to_dict()`` is JSON as
+it is; HTML fields (``headline_html``, ``snippet``) are already escaped, with
+only <mark> tags added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from search.articles import Place, Quote
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    headline: str
+    headline_html: str
+    snippet: str
+    score: float
+    rank: int
+    quotes: list[Quote] = field(default_factory=list)
+    locations: list[Place] = field(default_factory=list)
+    date: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    total: int
+    page: int
+    page_size: int
+    elapsed: float  # seconds
+    hits: list[Hit]
+    #: The query as it was run, when it differs from what was typed.
+    interpreted: str | None = None
+    #: A line for the user about how the query was read ("searched for the words …").
+    notice: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["pages"] = self.pages
+        return data

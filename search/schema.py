@@ -1,0 +1,59 @@
+"""The index schema and its analyzers, in one place.
+
+Text fields share one analyzer (lowercase, accent folding, stop words,
+English stemming) so "protests" finds "protesting" and "Kyiv" finds "Kyív",
+and so that query terms from one field highlight words in another. Names
+(speakers, outlets, authors) are folded but not stemmed: "Jones" is not "Jone".
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from search.engine import accent_map, analysis, fields
+
+#: Schema version, kept in the index so an index from an older schema is rebuilt, not misread.
+SCHEMA_VERSION = 1
+
+#: Fields searched when a query names none, with their weights.
+DEFAULT_FIELDS = {"headline": 3.0, "body": 1.0, "quotes": 1.2, "locations": 1.0}
+
+
+@cache
+def text_analyzer() -> analysis.Analyzer:
+    return (
+        analysis.RegexTokenizer()
+        | analysis.LowercaseFilter()
+        | analysis.CharsetFilter(accent_map)
+        | analysis.StopFilter()
+        | analysis.StemFilter()
+    )
+
+
+@cache
+def name_analyzer() -> analysis.Analyzer:
+    return (
+        analysis.RegexTokenizer() | analysis.LowercaseFilter() | analysis.CharsetFilter(accent_map)
+    )
+
+
+def build_schema() -> fields.Schema:
+    text = text_analyzer()
+    names = name_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        content_hash=fields.ID(stored=True),
+        headline=fields.TEXT(analyzer=text, stored=True),
+        body=fields.TEXT(analyzer=text, stored=True),
+        quotes=fields.TEXT(analyzer=text, stored=True),
+        speaker=fields.TEXT(analyzer=names, stored=True),
+        # Every spelling of every place, so any of them finds the article.
+        locations=fields.TEXT(analyzer=text),
+        place=fields.KEYWORD(commas=True, lowercase=True, stored=True, scorable=True),
+        country=fields.KEYWORD(commas=True, lowercase=True, stored=True),
+        outlet=fields.TEXT(analyzer=names, stored=True),
+        author=fields.TEXT(analyzer=names, stored=True),
+        date=fields.DATETIME(stored=True, sortable=True),
+        # The whole extracted Article as JSON: what Index.article() and hits return.
+        article=fields.STORED(),
+    )

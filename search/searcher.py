@@ -1,0 +1,236 @@
+"""Queries, ranking and paging over an open index, returning our own types.
+
+Ranking is BM25F over headline (weighted most), body, quotes, places and
+speakers, in two tiers: articles holding every word of the query come first,
+then articles holding only some of them. A query in Whoosh's syntax (phrases,
+AND/OR/NOT, ``field:term``, ``prefix*``) is run as written; one that cannot
+be parsed is run as its plain words, with a notice, never an error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from search.articles import Article, Place, Quote
+from search.engine import EmptyIndexError, index, qparser, query
+from search.errors import ArticleNotFoundError, CorruptIndexError, NoIndexError
+from search.results import Hit, Results
+from search.schema import DEFAULT_FIELDS
+from search.snippets import mark, snippet
+
+MAX_QUERY_CHARS = 500
+MAX_PAGE_SIZE = 100
+#: Fields analysed like the body, whose matched terms are marked in snippets.
+_HIGHLIGHT_FIELDS = frozenset({"headline", "body", "quotes", "locations"})
+_OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+
+
+class Index:
+    """An open index. Safe to share between threads; follows new commits on disk.
+
+    Use as a context manager, or call :meth:`close`, to release file handles.
+    """
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.index_dir = Path(index_dir)
+        if not index.exists_in(str(self.index_dir)):
+            raise NoIndexError(str(self.index_dir))
+        try:
+            self._ix = index.open_dir(str(self.index_dir))
+        except (EmptyIndexError, EOFError, OSError, ValueError) as error:
+            raise CorruptIndexError(str(self.index_dir), str(error)) from error
+        self._local = threading.local()
+        self._open: list[Any] = []
+        self._lock = threading.Lock()
+        schema = self._ix.schema
+        self._parsers = {
+            group: _parser(schema, group) for group in (qparser.AndGroup, qparser.OrGroup)
+        }
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            for searcher in self._open:
+                searcher.close()
+            self._open.clear()
+
+    def __len__(self) -> int:
+        return int(self._searcher().doc_count())
+
+    def search(self, query_text: str, *, page: int = 1, page_size: int = 10) -> Results:
+        """Run a query and return one page of ranked, highlighted hits."""
+        started = time.perf_counter()
+        page = max(1, int(page))
+        page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
+        text = " ".join(query_text.split())
+        notice = None
+        if len(text) > MAX_QUERY_CHARS:
+            text = text[:MAX_QUERY_CHARS]
+            notice = f"The query was cut to its first {MAX_QUERY_CHARS} characters."
+        parsed = self._parse(text)
+        if parsed is None:
+            return Results(
+                query=query_text,
+                total=0,
+                page=page,
+                page_size=page_size,
+                elapsed=time.perf_counter() - started,
+                hits=[],
+                notice="Type some words to search for."
+                if not text
+                else "Nothing to search for: the query holds only very common words or symbols.",
+            )
+        all_words, any_words, fallback = parsed
+        searcher = self._searcher()
+        try:
+            found, total = _collect(
+                searcher, all_words, any_words, (page - 1) * page_size, page_size
+            )
+        except (EOFError, OSError) as error:
+            raise CorruptIndexError(str(self.index_dir), repr(error)) from error
+        terms = _highlight_terms(searcher, any_words)
+        hits = [_hit(h, terms, (page - 1) * page_size + i + 1) for i, h in enumerate(found)]
+        if fallback:
+            notice = (
+                "Your query could not be read as search syntax, "
+                f"so we searched for its words: {fallback}"
+            )
+        return Results(
+            query=query_text,
+            total=total,
+            page=page,
+            page_size=page_size,
+            elapsed=time.perf_counter() - started,
+            hits=hits,
+            interpreted=fallback,
+            notice=notice,
+        )
+
+    def article(self, article_id: str) -> Article:
+        """The stored article with this id."""
+        stored = self._searcher().document(id=article_id)
+        if stored is None:
+            raise ArticleNotFoundError(article_id)
+        return Article.from_dict(json.loads(stored["article"]))
+
+    def terms(self, query_text: str) -> frozenset[str]:
+        """The analysed words of a query that highlighting marks (prefixes expanded)."""
+        parsed = self._parse(" ".join(query_text.split())[:MAX_QUERY_CHARS])
+        return _highlight_terms(self._searcher(), parsed[1]) if parsed else frozenset()
+
+    def _searcher(self) -> Any:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._ix.searcher()
+            with self._lock:
+                self._open.append(searcher)
+        elif not searcher.up_to_date():
+            fresh = searcher.refresh()
+            with self._lock:
+                self._open = [fresh if s is searcher else s for s in self._open]
+            searcher = fresh
+        self._local.searcher = searcher
+        return searcher
+
+    def _parse(self, text: str) -> tuple[Any, Any, str | None] | None:
+        """(all-words query, any-word query, the words searched if syntax failed) or None."""
+        if text:
+            try:
+                all_words = self._parsers[qparser.AndGroup].parse(text)
+                any_words = self._parsers[qparser.OrGroup].parse(text)
+                if _usable(all_words) and _usable(any_words):
+                    return all_words, any_words, None
+            except Exception:
+                pass
+        words = " ".join(re.findall(r"\w+", _OPERATORS.sub(lambda m: m.group().lower(), text)))
+        if not words:
+            return None
+        all_words = self._parsers[qparser.AndGroup].parse(words)
+        any_words = self._parsers[qparser.OrGroup].parse(words)
+        if not _usable(all_words):
+            return None
+        return all_words, any_words, (words if words != text else None)
+
+
+def _parser(schema: Any, group: Any) -> Any:
+    parser = qparser.MultifieldParser(
+        list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS, group=group
+    )
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    return parser
+
+
+def _usable(q: Any) -> bool:
+    return (
+        q is not None
+        and q is not query.NullQuery
+        and any(leaf is not query.NullQuery for leaf in q.leaves())
+    )
+
+
+def _collect(
+    searcher: Any, all_words: Any, any_words: Any, offset: int, size: int
+) -> tuple[list[Any], int]:
+    """One page of hits, all-word matches first, and the total count."""
+    end = offset + size
+    first = searcher.search(all_words, limit=end)
+    matched_all = len(first)
+    page = list(first[offset:end])
+    if all_words == any_words:
+        return page, matched_all
+    need = end - matched_all
+    rest = searcher.search(any_words, limit=max(need, 1), mask=all_words)
+    if need > 0:
+        page += list(rest[max(0, offset - matched_all) : need])
+    return page, matched_all + len(rest)
+
+
+def _highlight_terms(searcher: Any, q: Any) -> frozenset[str]:
+    # Not Query.existing_terms(): in Whoosh 2.7 its loop variable shadows its
+    # ``fieldname`` argument, so it drops every leaf after a missing term.
+    reader = searcher.reader()
+    words: set[str] = set()
+    for leaf in q.leaves():
+        if leaf.field() not in _HIGHLIGHT_FIELDS:
+            continue
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+            word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+            if (fieldname, word) in reader:
+                words.add(word)
+    return frozenset(words)
+
+
+def _hit(hit: Any, terms: frozenset[str], rank: int) -> Hit:
+    stored = hit.fields()
+    article = json.loads(stored["article"])
+    return Hit(
+        id=stored["id"],
+        headline=stored["headline"],
+        headline_html=mark(stored["headline"], terms),
+        snippet=snippet(stored["body"], terms),
+        score=round(float(hit.score or 0.0), 4),
+        rank=rank,
+        quotes=[Quote(**q) for q in article.get("quotes", ())],
+        locations=[
+            Place(**{**p, "alternate_names": tuple(p.get("alternate_names", ()))})
+            for p in article.get("locations", ())
+        ],
+        date=article.get("date"),
+        outlet=article.get("outlet"),
+        url=article.get("url"),
+    )
+
+
+def open_index(index_dir: str | Path) -> Index:
+    """Open the index at ``index_dir`` for searching."""
+    return Index(index_dir)
