@@ -1,0 +1,176 @@
+"""The Bottle app: HTML pages and their JSON twins over one :class:`search.Index`.
+
+Pages render exactly what the JSON API returns (``Results``, ``Article``):
+there is no second code path for the browser. Templates escape everything by
+default; the only raw HTML they emit is ``headline_html``/``snippet`` and
+marked paragraphs, which :mod:`search.snippets` builds from escaped text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import bottle
+
+from search.errors import ArticleNotFoundError, CorruptIndexError
+from search.searcher import MAX_PAGE_SIZE, Index
+from search.snippets import mark
+
+_HERE = Path(__file__).parent
+_TEMPLATES = [str(_HERE / "templates")]
+_STATIC = str(_HERE / "static")
+
+#: No outside resources, no inline script or style: an injected <script> cannot run.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+_DEFAULT_PAGE_SIZE = 10
+
+
+def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle:
+    """Build the WSGI app over an open index (which the caller closes)."""
+    app = bottle.Bottle()
+    app.config["search.index"] = ix
+    app.config["search.page_size"] = page_size
+
+    def index_() -> Index:
+        return app.config["search.index"]  # type: ignore[no-any-return]
+
+    @app.hook("after_request")
+    def security_headers() -> None:
+        bottle.response.set_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        bottle.response.set_header("X-Content-Type-Options", "nosniff")
+        bottle.response.set_header("Referrer-Policy", "same-origin")
+        bottle.response.set_header("X-Frame-Options", "DENY")
+
+    @app.get("/")
+    def home() -> str:
+        return _page("home.tpl", title="News search", query="", count=len(index_()))
+
+    @app.get("/search")
+    def search_page() -> str:
+        query, page, size = _search_args(app)
+        results = index_().search(query, page=page, page_size=size)
+        return _page(
+            "results.tpl",
+            title=f"{query} – search" if query else "Search",
+            query=query,
+            results=results,
+            page_url=_page_url(query, size),
+        )
+
+    @app.get("/article/<article_id:path>")
+    def article_page(article_id: str) -> str:
+        query = _arg("q")
+        article = _article(index_(), article_id)
+        terms = index_().terms(query) if query else frozenset()
+        return _page(
+            "article.tpl",
+            title=article.headline,
+            query=query,
+            article=article,
+            headline_html=mark(article.headline, terms),
+            paragraphs_html=[mark(p, terms) for p in article.paragraphs],
+        )
+
+    @app.get("/api/search")
+    def search_api() -> str:
+        query, page, size = _search_args(app)
+        return _json(index_().search(query, page=page, page_size=size).to_dict())
+
+    @app.get("/api/articles/<article_id:path>")
+    def article_api(article_id: str) -> str:
+        return _json(_article(index_(), article_id).to_dict())
+
+    @app.get("/healthz")
+    def healthz() -> str:
+        return _json({"status": "ok", "articles": len(index_())})
+
+    @app.get("/static/<filename:path>")
+    def static(filename: str) -> Any:
+        return bottle.static_file(filename, root=_STATIC)
+
+    for status in (400, 404, 405, 500, 503):
+        app.error(status)(_error_page)
+    return app
+
+
+def _search_args(app: bottle.Bottle) -> tuple[str, int, int]:
+    query = _arg("q")
+    page = _int_arg("page", 1, 1, 1_000_000)
+    size = _int_arg("page_size", app.config["search.page_size"], 1, MAX_PAGE_SIZE)
+    return query, page, size
+
+
+def _arg(name: str) -> str:
+    """A query-string argument as text; bytes that are not UTF-8 become U+FFFD, not an error."""
+    raw = bottle.request.query.get(name) or ""  # WSGI gives latin-1 decoded bytes
+    return raw.encode("latin-1", "replace").decode("utf-8", "replace").replace("\0", "")
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = _arg(name).strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        bottle.abort(400, f"{name} must be a whole number, not {raw[:40]!r}")
+    if not low <= value <= high:
+        bottle.abort(400, f"{name} must be between {low} and {high}")
+    return value
+
+
+def _article(ix: Index, article_id: str) -> Any:
+    try:
+        return ix.article(article_id)
+    except ArticleNotFoundError as error:
+        bottle.abort(404, str(error))
+
+
+def _page_url(query: str, size: int) -> Any:
+    def url(page: int) -> str:
+        params: dict[str, Any] = {"q": query, "page": page}
+        if size != _DEFAULT_PAGE_SIZE:
+            params["page_size"] = size
+        return "/search?" + urlencode(params)
+
+    return url
+
+
+def _page(name: str, **context: Any) -> str:
+    context.setdefault("quote", quote)
+    context.setdefault("urlencode", urlencode)
+    return str(bottle.template(name, template_lookup=_TEMPLATES, **context))
+
+
+def _json(data: Any) -> str:
+    bottle.response.content_type = "application/json; charset=utf-8"
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _error_page(error: bottle.HTTPError) -> str:
+    exception = error.exception
+    if isinstance(exception, CorruptIndexError):
+        error.status = 503
+        message = str(exception)
+    elif error.status_code >= 500:
+        message = "Something went wrong on our side. Try again, or try another query."
+    else:
+        message = str(error.body) if isinstance(error.body, str) else "That page does not exist."
+    if bottle.request.path.startswith("/api/"):
+        return _json({"error": message, "status": error.status_code})
+    bottle.response.content_type = "text/html; charset=utf-8"
+    return _page(
+        "error.tpl",
+        title=f"Error {error.status_code}",
+        query=_arg("q"),
+        status=error.status_code,
+        message=message,
+    )

@@ -1,0 +1,39 @@
+% rebase('base.tpl', title=title, query=query)
+<div class="layout">
+<article class="story">
+  <p class="back"><a href="/search?{{urlencode({'q': query})}}">← Back to results</a></p>
+  <h1>{{!headline_html}}</h1>
+% meta = [m for m in (article.date, article.author, article.outlet) if m]
+% if meta:
+  <p class="meta">{{' · '.join(meta)}}</p>
+% end
+% for paragraph in paragraphs_html:
+  <p>{{!paragraph}}</p>
+% end
+% if article.url:
+  <p class="meta">Original: <a href="{{article.url}}" rel="noopener noreferrer">{{article.url}}</a></p>
+% end
+</article>
+<aside class="facts">
+% if article.quotes:
+  <section>
+    <h2>Quotes</h2>
+    <ul class="quotes">
+%   for q in article.quotes:
+      <li><blockquote>“{{q.text}}”</blockquote><p class="speaker">— {{q.speaker or 'unattributed'}}</p></li>
+%   end
+    </ul>
+  </section>
+% end
+% if article.locations:
+  <section>
+    <h2>Places</h2>
+    <ul class="places">
+%   for p in article.locations:
+      <li>{{p.canonical}}{{' (' + p.name + ')' if p.name != p.canonical else ''}} <span class="meta">{{p.kind}}{{', ' + p.country if p.country else ''}}</span></li>
+%   end
+    </ul>
+  </section>
+% end
+</aside>
+</div>

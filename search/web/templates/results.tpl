@@ -1,0 +1,40 @@
+% rebase('base.tpl', title=title, query=query)
+% if results.notice and query.strip():
+<p class="notice" role="status">{{results.notice}}</p>
+% end
+% if not query.strip():
+<p>Type some words to search for.</p>
+% else:
+<p class="summary" role="status"><span id="total">{{results.total}}</span> {{'result' if results.total == 1 else 'results'}} for <strong>{{query}}</strong> <span class="elapsed">({{'%.0f' % (results.elapsed * 1000)}} ms)</span></p>
+%   if not results.hits and results.total:
+<p>There is no page {{results.page}}: <a href="{{page_url(results.pages)}}">go to the last page</a>.</p>
+%   elif not results.hits:
+<p class="empty">No article matches. Try fewer words, another spelling, or a word's start with <code>*</code>.</p>
+%   end
+<ol class="hits" start="{{(results.page - 1) * results.page_size + 1}}">
+%   for hit in results.hits:
+  <li class="hit">
+    <h2><a href="/article/{{quote(hit.id)}}?{{urlencode({'q': query})}}">{{!hit.headline_html}}</a></h2>
+    <p class="snippet">{{!hit.snippet}}</p>
+%     if hit.locations:
+    <p class="places"><span class="label">Places:</span> {{', '.join(p.canonical for p in hit.locations)}}</p>
+%     end
+%     meta = [m for m in (hit.date, hit.outlet) if m]
+%     if meta:
+    <p class="meta">{{' · '.join(meta)}}</p>
+%     end
+  </li>
+%   end
+</ol>
+%   if results.pages > 1:
+<nav class="pages" aria-label="Result pages">
+%     if results.page > 1:
+  <a rel="prev" href="{{page_url(results.page - 1)}}">← Previous</a>
+%     end
+  <span>Page {{results.page}} of {{results.pages}}</span>
+%     if results.page < results.pages:
+  <a rel="next" href="{{page_url(results.page + 1)}}">Next →</a>
+%     end
+</nav>
+%   end
+% end
