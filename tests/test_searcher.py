@@ -1,0 +1,162 @@
+"""Searching: ranking, stemming, folding, highlighting, escaping, bad queries, paging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import search
+from search import build_index, open_index
+
+
+def test_results_with_every_word_come_first(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "strong.txt").write_text(
+        "Harbour harbour news\n\nHarbour fees rose. The harbour is busy. Harbour boats wait.\n"
+    )
+    (folder / "both.txt").write_text(
+        "Coastal round-up\n\n"
+        + "Weather and tides were calm along the coast all week. " * 8
+        + "A harbour crane stood near the lighthouse.\n"
+    )
+    (folder / "lights.txt").write_text(
+        "Lighthouse keepers\n\nThe lighthouse and another lighthouse.\n"
+    )
+    build_index(folder, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        plain_or = [h.id for h in ix.search("harbour OR lighthouse").hits]
+        ranked = [h.id for h in ix.search("harbour lighthouse").hits]
+    assert plain_or.index("strong.txt") < plain_or.index("both.txt")  # BM25 alone prefers it
+    assert ranked[0] == "both.txt"
+    assert sorted(ranked) == sorted(plain_or)
+
+
+def test_stemming_finds_other_forms(ix: search.Index) -> None:
+    results = ix.search("protests")
+    assert [h.id for h in results.hits] == ["world/kyiv-rally.txt"]
+    assert "<mark>protesting</mark>" in results.hits[0].snippet
+
+
+def test_accents_are_folded(ix: search.Index) -> None:
+    assert [h.id for h in ix.search("Kyív").hits][:1] == ["world/kyiv-rally.txt"]
+
+
+def test_any_spelling_of_a_place_finds_the_article(ix: search.Index) -> None:
+    ids = {h.id for h in ix.search("Kyiv").hits}
+    assert {"world/kyiv-rally.txt", "world/kiev-archive.txt"} <= ids
+
+
+def test_snippet_marks_every_matched_word_and_headline_is_marked(ix: search.Index) -> None:
+    hit = ix.search("budget borrowing").hits[0]
+    assert "<mark>borrowing</mark>" in hit.snippet
+    assert "<mark>budget</mark>" in hit.snippet
+    assert hit.headline_html == "Finance minister defends <mark>budget</mark> plan"
+
+
+def test_hit_matched_outside_the_body_falls_back_to_the_lead(ix: search.Index) -> None:
+    hit = ix.search("speaker:nowak").hits[0]
+    assert hit.id == "world/budget-vote.txt"
+    assert hit.snippet.startswith("The finance minister, Tomasz Nowak")
+
+
+def test_hits_carry_quotes_and_places(ix: search.Index) -> None:
+    hit = ix.search("marchenko").hits[0]
+    assert any(q.speaker == "Olena Marchenko" for q in hit.quotes)
+    assert {"Kyiv", "Lviv", "Odesa", "Geneva"} <= {p.canonical for p in hit.locations}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "((",
+        "))",
+        '"unclosed phrase',
+        "headline:",
+        "title:)",
+        "[a TO",
+        "^2",
+        "*",
+        "AND",
+        "OR OR NOT",
+        "kyiv AND",
+        "a" * 2000,
+        "\0",
+        "speaker:(",
+        "~2",
+        "budget~",
+        "date:[2024 TO",
+        "<script>",
+    ],
+)
+def test_bad_queries_never_raise(ix: search.Index, query: str) -> None:
+    results = ix.search(query)
+    assert results.total >= 0
+    assert results.page == 1
+
+
+def test_unparseable_query_falls_back_to_its_words(ix: search.Index) -> None:
+    results = ix.search("budget))((")
+    assert results.total >= 1
+    assert results.hits[0].id == "world/budget-vote.txt"
+
+
+def test_field_phrase_and_prefix_syntax(ix: search.Index) -> None:
+    assert [h.id for h in ix.search("headline:budget").hits] == ["world/budget-vote.txt"]
+    assert [h.id for h in ix.search('"peaceful pressure"').hits] == ["world/kyiv-rally.txt"]
+    assert ix.search('"pressure peaceful"').total == 0
+    assert {h.id for h in ix.search("borrow*").hits} == {"world/budget-vote.txt"}
+    assert ix.search("quotes:honest").hits[0].id == "world/budget-vote.txt"
+
+
+def test_pages_split_the_results(ix: search.Index) -> None:
+    everything = ix.search("the OR in OR said OR prices", page_size=2)
+    assert everything.total == 4 and everything.pages == 2
+    second = ix.search("the OR in OR said OR prices", page=2, page_size=2)
+    assert len(second.hits) == 2 and second.hits[0].rank == 3
+    first_ids = {h.id for h in everything.hits}
+    assert first_ids.isdisjoint(h.id for h in second.hits)
+    assert ix.search("the OR in OR said OR prices", page=9, page_size=2).hits == []
+
+
+def test_article_returns_the_stored_article(ix: search.Index) -> None:
+    article = ix.article("world/budget-vote.txt")
+    assert article.headline == "Finance minister defends budget plan"
+    with pytest.raises(search.ArticleNotFoundError):
+        ix.article("no/such.txt")
+
+
+def test_article_text_is_escaped_in_snippets(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "x.txt").write_text(
+        "Attack <b>bold</b>\n\nThe <script>alert(1)</script> attack & more.\n"
+    )
+    build_index(folder, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        hit = ix.search("attack").hits[0]
+    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+    assert hit.headline_html == "<mark>Attack</mark> &lt;b&gt;bold&lt;/b&gt;"
+
+
+def test_open_index_reports_a_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(search.NoIndexError, match="run `python -m search index"):
+        open_index(tmp_path / "nothing")
+
+
+def test_open_index_sees_new_commits(articles_copy: Path, tmp_path: Path) -> None:
+    build_index(articles_copy, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        assert ix.search("lighthouse").total == 0
+        (articles_copy / "late.txt").write_text("Late news\n\nA lighthouse was sold.\n")
+        build_index(articles_copy, tmp_path / "ix")
+        assert ix.search("lighthouse").total == 1
+
+
+def test_results_are_plain_json(ix: search.Index) -> None:
+    import json
+
+    data = json.loads(json.dumps(ix.search("kyiv").to_dict()))
+    assert {"query", "total", "page", "pages", "elapsed", "hits"} <= data.keys()
+    assert {"id", "headline", "snippet", "score", "quotes", "locations"} <= data["hits"][0].keys()

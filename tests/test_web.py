@@ -1,0 +1,153 @@
+"""The web app driven in-process through WSGI: pages, JSON twins, errors, escaping, headers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+
+import search
+from search import build_index, open_index
+from search.web import make_app
+
+
+def _soup(response: httpx.Response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def test_home_page_has_a_labelled_search_box(client: httpx.Client) -> None:
+    page = _soup(client.get("/"))
+    box = page.find("input", id="q")
+    assert box is not None and box["name"] == "q"
+    assert page.find("label", attrs={"for": "q"}) is not None
+    assert "Search 4 news articles" in page.get_text()
+
+
+def test_results_page_shows_ranked_highlighted_hits(client: httpx.Client) -> None:
+    response = client.get("/search", params={"q": "protests"})
+    assert response.status_code == 200
+    page = _soup(response)
+    assert page.find(id="total").get_text() == "1"
+    hit = page.select_one("li.hit")
+    link = hit.select_one("h2 a")
+    assert link["href"] == "/article/world/kyiv-rally.txt?q=protests"
+    assert hit.select_one(".snippet mark").get_text() == "protesting"
+    assert "Kyiv" in hit.select_one(".places").get_text()
+    assert " ms)" in page.select_one(".summary").get_text()
+
+
+def test_pagination_links_carry_the_query(client: httpx.Client) -> None:
+    page = _soup(client.get("/search", params={"q": "the OR in OR said", "page_size": "2"}))
+    nxt = page.find("a", rel="next")
+    assert nxt is not None and "q=the+OR+in+OR+said" in nxt["href"] and "page=2" in nxt["href"]
+    second = _soup(client.get(nxt["href"]))
+    assert second.find("a", rel="prev") is not None
+
+
+def test_article_page_highlights_query_words_and_lists_quotes_and_places(
+    client: httpx.Client,
+) -> None:
+    page = _soup(client.get("/article/world/kyiv-rally.txt", params={"q": "pressure"}))
+    assert page.find("h1").get_text() == "Thousands rally in Kyiv as talks stall"
+    assert [m.get_text() for m in page.select(".story mark")] == ["pressure", "pressure"]
+    quotes = page.select(".quotes li")
+    assert any("Olena Marchenko" in q.get_text() for q in quotes)
+    assert "Lviv" in page.select_one(".facts").get_text()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"gordon brown" budget',
+        "privat*",
+        "headline:iraq",
+        "((",
+        "))((",
+        '"',
+        "\\",
+        "%",
+        "&",
+        "\0",
+        "<script>alert(1)</script>",
+        "a" * 5000,
+        "speaker:",
+        "[1 TO",
+    ],
+)
+def test_odd_queries_give_a_page_not_an_error(client: httpx.Client, query: str) -> None:
+    for path in ("/search", "/api/search"):
+        assert client.get(path, params={"q": query}).status_code == 200
+
+
+def test_invalid_utf8_in_the_query_string_is_tolerated(client: httpx.Client) -> None:
+    assert client.get("/search?q=%ff%fekyiv").status_code == 200
+
+
+@pytest.mark.parametrize("params", [{"page": "abc"}, {"page": "0"}, {"page_size": "100000"}])
+def test_bad_paging_gets_a_helpful_400(client: httpx.Client, params: dict[str, str]) -> None:
+    page = client.get("/search", params={"q": "kyiv", **params})
+    assert page.status_code == 400
+    assert "must be" in _soup(page).select_one(".error").get_text()
+    api = client.get("/api/search", params={"q": "kyiv", **params})
+    assert api.status_code == 400 and "must be" in api.json()["error"]
+
+
+def test_json_api_returns_what_the_library_returns(client: httpx.Client, ix: search.Index) -> None:
+    api = client.get("/api/search", params={"q": "kyiv"}).json()
+    library = json.loads(json.dumps(ix.search("kyiv").to_dict()))
+    for data in (api, library):
+        data.pop("elapsed")
+    assert api == library
+    article = client.get("/api/articles/world/budget-vote.txt").json()
+    assert article == json.loads(json.dumps(ix.article("world/budget-vote.txt").to_dict()))
+
+
+def test_unknown_article_is_a_404_page_and_json(client: httpx.Client) -> None:
+    assert client.get("/article/no/such.txt").status_code == 404
+    missing = client.get("/api/articles/no/such.txt")
+    assert missing.status_code == 404 and "no/such.txt" in missing.json()["error"]
+
+
+def test_every_response_sends_security_headers(client: httpx.Client) -> None:
+    for path in ("/", "/search?q=kyiv", "/api/search?q=kyiv", "/nowhere", "/healthz"):
+        headers = client.get(path).headers
+        assert "script-src" not in headers["content-security-policy"]
+        assert headers["content-security-policy"].startswith("default-src 'none'")
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_healthz_reports_the_article_count(client: httpx.Client) -> None:
+    assert client.get("/healthz").json() == {"status": "ok", "articles": 4}
+
+
+def test_page_is_self_contained(client: httpx.Client) -> None:
+    page = _soup(client.get("/search", params={"q": "kyiv"}))
+    for tag, attr in (("link", "href"), ("script", "src"), ("img", "src")):
+        for element in page.find_all(tag):
+            value = element.get(attr, "")
+            assert not value.startswith(("http:", "https:", "//")), value
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_article_text_and_query_are_never_rendered_unescaped(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "evil.html").write_text(
+        "<html><head><title>Evil &lt;img src=x onerror=alert(2)&gt;</title></head><body><article>"
+        "<p>Harmless words &lt;script&gt;alert(1)&lt;/script&gt; about a harbour.</p>"
+        "</article></body></html>"
+    )
+    build_index(folder, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        http = httpx.Client(transport=httpx.WSGITransport(app=make_app(ix)), base_url="http://t")
+        for url in (
+            "/search?q=harbour%3Cscript%3Ealert(3)%3C/script%3E",
+            "/search?q=harbour",
+            "/article/evil.html?q=%3Cscript%3E",
+        ):
+            text = http.get(url).text
+            assert "<script>" not in text and "<img src=x" not in text
+            assert "&lt;script&gt;" in text
