@@ -92,8 +92,10 @@ def news_scores(errors: bool) -> dict[str, float]:
                 if _same_speaker(found[text].speaker, quote["speaker"]):
                     speaker_right += 1
                 elif errors:
-                    print(f"speaker {gold['file']}: {found[text].speaker!r} for "
-                          f"{quote['speaker']!r}: {text[:50]!r}")
+                    print(
+                        f"speaker {gold['file']}: {found[text].speaker!r} for "
+                        f"{quote['speaker']!r}: {text[:50]!r}"
+                    )
             else:
                 q_fn += 1
                 if errors:
@@ -112,8 +114,10 @@ def news_scores(errors: bool) -> dict[str, float]:
                     if places[name].country == place["country"]:
                         country_right += 1
                     elif errors:
-                        print(f"country {gold['file']}: {name} {places[name].country} "
-                              f"for {place['country']}")
+                        print(
+                            f"country {gold['file']}: {name} {places[name].country} "
+                            f"for {place['country']}"
+                        )
             else:
                 p_fn += 1
                 if errors:
@@ -121,14 +125,20 @@ def news_scores(errors: bool) -> dict[str, float]:
         for name in places.keys() - gold_places.keys():
             p_fp += 1
             if errors:
-                print(f"place extra   {gold['file']}: {places[name].name} "
-                      f"({places[name].kind}, {places[name].country})")
+                print(
+                    f"place extra   {gold['file']}: {places[name].name} "
+                    f"({places[name].kind}, {places[name].country})"
+                )
     qp, qr, qf = prf(q_tp, q_fp, q_fn)
     pp, pr, pf = prf(p_tp, p_fp, p_fn)
     return {
-        "quote P": qp, "quote R": qr, "quote F1": qf,
+        "quote P": qp,
+        "quote R": qr,
+        "quote F1": qf,
         "speaker acc": speaker_right / speaker_total if speaker_total else 0.0,
-        "place P": pp, "place R": pr, "place F1": pf,
+        "place P": pp,
+        "place R": pr,
+        "place F1": pf,
         "country acc": country_right / country_total if country_total else 0.0,
     }
 
@@ -143,8 +153,11 @@ def _same_speaker(found: str | None, gold: str | None) -> bool:
 
 
 def speed() -> tuple[float, float]:
-    files = sorted(p for p in require(BBC, "the BBC corpus").rglob("*.txt")
-                   if not p.name.lower().startswith("readme"))
+    files = sorted(
+        p
+        for p in require(BBC, "the BBC corpus").rglob("*.txt")
+        if not p.name.lower().startswith("readme")
+    )
     extract(read_article(files[0]))  # build the gazetteer outside the timing
     started = time.perf_counter()
     articles = [read_article(p) for p in files]

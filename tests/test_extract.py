@@ -153,3 +153,39 @@ def test_seed_article_is_extracted(tmp_path: object) -> None:
     assert {"Kherson", "Ukraine", "Berdyansk", "Enerhodar", "Ushakova Avenue"} <= names
     assert not names & {"Putin", "Telegram", "Euromaidan"}
     assert not any("Read Full Article" in p or "JUST IN" in p for p in article.paragraphs)
+
+
+def test_role_description_resolves_to_the_person_introduced_with_it() -> None:
+    found = _quotes(
+        "Opposition leader Maria Lopez attacked the plan on Monday.",
+        'The scheme was "a tax on hope", the opposition leader said.',
+    )
+    assert found == [("a tax on hope", "Maria Lopez")]
+
+
+def test_pronoun_goes_to_the_sentence_subject_not_the_last_name() -> None:
+    found = _quotes(
+        "Tom Baker, who faces Ivan Petrov next, admitted the match had been hard.",
+        '"It was point by point," he said.',
+    )
+    assert found == [("It was point by point,", "Tom Baker")]
+
+
+def test_a_new_sentence_after_a_closed_quote_is_not_its_attribution() -> None:
+    found = _quotes(
+        'Jane Doe said: "The budget is fine. We are ready." Critics such as Ann Lee said otherwise.'
+    )
+    assert found == [("The budget is fine. We are ready.", "Jane Doe")]
+
+
+def test_appositive_name_wins_over_a_description() -> None:
+    found = _quotes('Their lawyer, Ravi Shah, said: "We will appeal the ruling."')
+    assert found == [("We will appeal the ruling.", "Ravi Shah")]
+
+
+def test_possessive_is_not_a_speaker_and_ends_a_name() -> None:
+    found = _quotes(
+        "Party leader Sam Hill criticised Anna Moss's budget.",
+        'He said it was "a budget for nobody".',
+    )
+    assert found == [("a budget for nobody", "Sam Hill")]

@@ -1,0 +1,460 @@
+"""People named in an article, so that "he", "Mr Blair" or "the Tory leader" can
+be resolved to the full name the article introduced ("Tony Blair").
+
+Names are read from the text outside quotation marks (a name inside a quote is
+not a speaker). A person mention is a run of two to four capitalised words that
+is not a place or an organisation ("Bank of England", "BBC News"), or a title
+with a surname ("Mr Blair"), or a surname the article has already given in
+full. Resolving a pronoun or a definite description looks back sentence by
+sentence for the most salient person: the subject of a speech verb ("Mr Jeffrey
+said …") first, then a name opening the sentence, the usual subject in news.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from search.extract.gazetteer import gazetteer
+
+TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sir",
+        "lord",
+        "lady",
+        "dame",
+        "prof",
+        "professor",
+        "president",
+        "senator",
+        "governor",
+        "general",
+        "gen",
+        "judge",
+        "justice",
+        "rev",
+        "father",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "bishop",
+        "archbishop",
+        "chancellor",
+        "minister",
+        "secretary",
+        "mayor",
+        "coach",
+        "captain",
+        "commissioner",
+        "inspector",
+        "sheikh",
+    }
+)
+SPEECH_VERBS = (
+    r"said|says|say|told|tells|added|adds|explained|explains|tweeted|tweets|wrote|writes|asked|"
+    r"asks|stated|states|insisted|insists|argued|argues|warned|warns|claimed|claims|declared|"
+    r"continued|commented|noted|notes|replied|replies|admitted|admits|acknowledged|announced|"
+    r"posted|predicted|suggested|believes|believed|urged|conceded|stressed|maintained|concluded|"
+    r"remarked|recalled|revealed|confirmed|agreed|joked|boasted|complained|cautioned|"
+    r"described|describes|called|calls|dismissed|dismisses|branded|labelled|hailed|praised|"
+    r"welcomed|condemned|criticised|criticized|accused|rejected|denied|saying|adding|telling|"
+    r"pointed out|went on|responded|answered|countered|acknowledges|thinks|think|thought|"
+    r"according to"
+)
+# Words that open a sentence or a clause, never a name.
+_FUNCTION_WORDS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "but",
+        "and",
+        "or",
+        "with",
+        "however",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "to",
+        "by",
+        "as",
+        "after",
+        "before",
+        "while",
+        "when",
+        "if",
+        "since",
+        "during",
+        "meanwhile",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "yet",
+        "so",
+        "also",
+        "both",
+        "even",
+        "only",
+        "under",
+        "over",
+        "about",
+        "according",
+        "last",
+        "new",
+    }
+)
+# A word that makes a capitalised run an organisation, event or thing, not a person.
+_ORG_WORDS = frozenset(
+    {
+        "bank",
+        "economics",
+        "news",
+        "magazine",
+        "securities",
+        "association",
+        "university",
+        "college",
+        "centre",
+        "center",
+        "party",
+        "council",
+        "group",
+        "ltd",
+        "inc",
+        "corp",
+        "plc",
+        "company",
+        "committee",
+        "programme",
+        "radio",
+        "budget",
+        "ministry",
+        "department",
+        "office",
+        "agency",
+        "commission",
+        "union",
+        "league",
+        "club",
+        "court",
+        "house",
+        "street",
+        "institute",
+        "foundation",
+        "trust",
+        "board",
+        "service",
+        "services",
+        "industries",
+        "international",
+        "airlines",
+        "airways",
+        "records",
+        "studios",
+        "pictures",
+        "press",
+        "times",
+        "post",
+        "journal",
+        "review",
+        "report",
+        "awards",
+        "award",
+        "prize",
+        "cup",
+        "championship",
+        "championships",
+        "games",
+        "open",
+        "festival",
+        "show",
+        "film",
+        "album",
+        "war",
+        "act",
+        "bill",
+        "treaty",
+        "forum",
+        "network",
+        "online",
+        "website",
+        "motors",
+        "telecom",
+        "capital",
+        "partners",
+        "holdings",
+        "fund",
+        "exchange",
+        "index",
+        "research",
+        "today",
+        "sport",
+        "controls",
+        "parliament",
+        "senate",
+        "congress",
+        "government",
+        "army",
+        "police",
+        "navy",
+        "nations",
+        "federation",
+        "conference",
+        "summit",
+        "week",
+        "day",
+        "year",
+        "policy",
+    }
+)
+_CALENDAR = frozenset(
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "christmas",
+        "easter",
+    }
+)
+_DEMONYMS = frozenset(
+    {
+        "american",
+        "british",
+        "english",
+        "scottish",
+        "welsh",
+        "irish",
+        "french",
+        "german",
+        "italian",
+        "spanish",
+        "portuguese",
+        "dutch",
+        "belgian",
+        "swiss",
+        "austrian",
+        "swedish",
+        "norwegian",
+        "danish",
+        "finnish",
+        "russian",
+        "ukrainian",
+        "polish",
+        "czech",
+        "hungarian",
+        "romanian",
+        "greek",
+        "turkish",
+        "israeli",
+        "palestinian",
+        "iranian",
+        "iraqi",
+        "syrian",
+        "egyptian",
+        "saudi",
+        "indian",
+        "pakistani",
+        "chinese",
+        "japanese",
+        "korean",
+        "australian",
+        "canadian",
+        "mexican",
+        "brazilian",
+        "argentine",
+        "argentinian",
+        "african",
+        "nigerian",
+        "kenyan",
+        "european",
+        "asian",
+        "croatian",
+        "serbian",
+        "bulgarian",
+        "belarusian",
+        "afghan",
+    }
+)
+PERSON_ROLES = (
+    r"leader|minister|secretary|chancellor|president|premier|chairman|chairwoman|chief|boss|"
+    r"manager|coach|star|singer|actor|actress|director|player|striker|winger|captain|judge|"
+    r"author|writer|analyst|economist|expert|lawyer|spokesman|spokeswoman|spokesperson|"
+    r"governor|mayor|senator|official|executive|founder|\d+-year-old|veteran|champion|"
+    r"producer|musician|rapper|comedian|presenter|head|prime minister|foreign secretary"
+)
+
+_CAP = r"[A-Z][\w'’\-]*\w|[A-Z]"
+# A possessive ends a name: "Gordon Brown's Budget" holds "Gordon Brown".
+_RUN = re.compile(
+    rf"(?:{_CAP})(?:(?<!'s)(?<!’s)[ \t]+(?:(?:de|da|van|von|der|den|bin|al|le|di|du|la|dos|del)"
+    rf"[ \t]+)*(?:{_CAP}))*"
+)
+_SENTENCE = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_SPEECH_AFTER = re.compile(
+    rf"^(?:,[^,\"“”]{{1,80}},)?\s*,?\s*(?:who\s+|which\s+)?(?:has\s+|had\s+|also\s+|then\s+)?"
+    rf"(?:{SPEECH_VERBS})\b"
+)
+# "said judge Claire Armistead", "wrote S&P credit analyst Helena Hessel"; not "went on to accuse X".
+_SPEECH_BEFORE = re.compile(
+    rf"\b(?:{SPEECH_VERBS})\s+(?:(?!(?:to|of|for|with|by|and)\b)[\w&'’\-]+\s+){{0,4}}$"
+)
+# Up to three words before a name that say what the person is: "Tory leader Michael Howard".
+_ROLE_BEFORE = re.compile(r"((?:[A-Za-z][\w\-]*\s+){1,3})$")
+_SUBJECT_PRONOUN = re.compile(r"^\W*(?:He|She)\b")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    name: str  # the full name where the article gives one
+    speech: bool  # subject of a speech verb ("Mr Jeffrey said")
+
+
+def person_name(text: str) -> tuple[str, bool] | None:
+    """``(name, titled)`` if ``text`` names a person, else None.
+
+    "Tory leader Michael Howard" → ("Michael Howard", False); "Mr Straw" →
+    ("Straw", True); "Russian Igor Andreev" → ("Igor Andreev", False).
+    """
+    tokens = [t for t in re.split(r"\s+", text.strip()) if t]
+    while tokens and tokens[0].lower() in _FUNCTION_WORDS:
+        tokens = tokens[1:]
+    titled = False
+    for index in range(len(tokens) - 1, -1, -1):
+        if tokens[index].lower().rstrip(".") in TITLES:
+            tokens, titled = tokens[index + 1 :], True
+            break
+    if len(tokens) >= 3 and tokens[0].lower() in _DEMONYMS:
+        tokens = tokens[1:]
+    tokens = [re.sub(r"['’]s?$", "", t) for t in tokens]
+    if not tokens or not 1 <= len(tokens) <= 4 or (len(tokens) == 1 and not titled):
+        return None
+    lowered = [t.lower() for t in tokens]
+    if any(t in _ORG_WORDS or t in _CALENDAR or t in _DEMONYMS for t in lowered):
+        return None
+    if any(len(t) > 1 and t.isupper() for t in tokens):
+        return None  # BBC, MPAA: an acronym, not a person
+    name = " ".join(tokens)
+    # "San Francisco Chronicle", "New York Times": a place of two words or more, then more.
+    for size in range(len(tokens), 1, -1):
+        if gazetteer().lookup(" ".join(tokens[:size])) is not None:
+            return None
+    return name, titled
+
+
+class People:
+    """Person mentions of one article, in body order, and their resolution."""
+
+    def __init__(self, blanked: Sequence[str], offsets: Sequence[int]) -> None:
+        self.full_names: list[tuple[int, str]] = []
+        self.roles: list[tuple[str, str]] = []  # ("tory leader", "Michael Howard")
+        self.sentences: list[tuple[int, int]] = []  # (start, end) in body offsets
+        self.mentions: list[Mention] = []
+        runs: list[tuple[int, str, str, str, str]] = []  # start, run, before, after, name
+        self._pronoun_starts: set[int] = set()
+        for text, offset in zip(blanked, offsets, strict=True):
+            start = 0
+            for cut in [*_SENTENCE.finditer(text), None]:
+                end = cut.start() if cut else len(text)
+                self.sentences.append((offset + start, offset + end))
+                if _SUBJECT_PRONOUN.match(text[start:end]):
+                    self._pronoun_starts.add(offset + start)
+                start = cut.end() if cut else start
+            for match in _RUN.finditer(text):
+                before, after = text[: match.start()], text[match.end() :]
+                found = person_name(match.group())
+                if found is not None and " " in found[0]:
+                    self.full_names.append((offset + match.start(), found[0]))
+                    self._role(before, match.group(), found[0])
+                runs.append(
+                    (
+                        offset + match.start(),
+                        match.group(),
+                        before,
+                        after,
+                        found[0] if found else "",
+                    )
+                )
+        surnames = {name.split()[-1] for _, name in self.full_names}
+        for start, run, before, after, name in runs:
+            if not name and run in surnames:
+                name = run  # "Henman", once the article has said "Tim Henman"
+            if not name or run.endswith(("'s", "’s")):
+                continue  # not a person, or a possessive: "Mr Brown's Budget"
+            speech = bool(_SPEECH_AFTER.match(after) or _SPEECH_BEFORE.search(before))
+            self.mentions.append(Mention(start, self.full_name(name, start), speech))
+
+    def _role(self, before: str, run: str, name: str) -> None:
+        words = run.split()[: -len(name.split())]  # "Tory leader" inside the run, if any
+        match = _ROLE_BEFORE.search(before)
+        role = " ".join([*(match.group(1).split() if match else []), *words]).lower()
+        if role:
+            self.roles.append((role, name))
+
+    def by_role(self, description: str) -> str | None:
+        """The person the article introduced with this role: "the Tory leader" → Michael Howard."""
+        words = description.lower().split()[1:]  # without "the"
+        for role, name in reversed(self.roles):
+            if len(words) and role.split()[-len(words) :] == words:
+                return name
+        return None
+
+    def full_name(self, name: str, at: int) -> str:
+        """The full name for a surname ("Blair" → "Tony Blair"), nearest before ``at`` first."""
+        if " " in name:
+            return name
+        before = [n for s, n in self.full_names if s <= at and n.split()[-1] == name]
+        after = [n for s, n in self.full_names if s > at and n.split()[-1] == name]
+        return (before[-1:] or after[:1] or [name])[0]
+
+    def add_speaker(self, name: str, at: int) -> None:
+        """A person who speaks a quote counts as a speech mention where the quote stands."""
+        if person_name(name) is not None:
+            self.mentions.append(Mention(at, name, True))
+            self.mentions.sort(key=lambda m: m.start)
+
+    def salient(self, at: int) -> str | None:
+        """The person a "he", "she" or "the minister" at ``at`` most likely refers to."""
+        for start, end in reversed([s for s in self.sentences if s[0] <= at]):
+            inside = [m for m in self.mentions if start <= m.start < min(end, at)]
+            speech = [m for m in inside if m.speech]
+            if speech:
+                return speech[-1].name
+            if start in self._pronoun_starts:
+                continue  # "He went on to accuse Mr Brown": the subject is further back
+            if inside and inside[0].start - start <= 40:
+                return inside[0].name
+        return None
