@@ -17,304 +17,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from search.extract.gazetteer import gazetteer
+from search.extract.vocabulary import (
+    CALENDAR,
+    DEMONYMS,
+    FUNCTION_WORDS,
+    ORG_WORDS,
+    PERSON_ROLES,
+    SPEECH_VERBS,
+    TITLES,
+)
 
-TITLES = frozenset(
-    {
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "sir",
-        "lord",
-        "lady",
-        "dame",
-        "prof",
-        "professor",
-        "president",
-        "senator",
-        "governor",
-        "general",
-        "gen",
-        "judge",
-        "justice",
-        "rev",
-        "father",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "pope",
-        "bishop",
-        "archbishop",
-        "chancellor",
-        "minister",
-        "secretary",
-        "mayor",
-        "coach",
-        "captain",
-        "commissioner",
-        "inspector",
-        "sheikh",
-    }
-)
-SPEECH_VERBS = (
-    r"said|says|say|told|tells|added|adds|explained|explains|tweeted|tweets|wrote|writes|asked|"
-    r"asks|stated|states|insisted|insists|argued|argues|warned|warns|claimed|claims|declared|"
-    r"continued|commented|noted|notes|replied|replies|admitted|admits|acknowledged|announced|"
-    r"posted|predicted|suggested|believes|believed|urged|conceded|stressed|maintained|concluded|"
-    r"remarked|recalled|revealed|confirmed|agreed|joked|boasted|complained|cautioned|"
-    r"described|describes|called|calls|dismissed|dismisses|branded|labelled|hailed|praised|"
-    r"welcomed|condemned|criticised|criticized|accused|rejected|denied|saying|adding|telling|"
-    r"pointed out|went on|responded|answered|countered|acknowledges|thinks|think|thought|"
-    r"according to"
-)
-# Words that open a sentence or a clause, never a name.
-_FUNCTION_WORDS = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "but",
-        "and",
-        "or",
-        "with",
-        "however",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "to",
-        "by",
-        "as",
-        "after",
-        "before",
-        "while",
-        "when",
-        "if",
-        "since",
-        "during",
-        "meanwhile",
-        "this",
-        "that",
-        "these",
-        "those",
-        "his",
-        "her",
-        "their",
-        "its",
-        "our",
-        "my",
-        "yet",
-        "so",
-        "also",
-        "both",
-        "even",
-        "only",
-        "under",
-        "over",
-        "about",
-        "according",
-        "last",
-        "new",
-    }
-)
-# A word that makes a capitalised run an organisation, event or thing, not a person.
-_ORG_WORDS = frozenset(
-    {
-        "bank",
-        "economics",
-        "news",
-        "magazine",
-        "securities",
-        "association",
-        "university",
-        "college",
-        "centre",
-        "center",
-        "party",
-        "council",
-        "group",
-        "ltd",
-        "inc",
-        "corp",
-        "plc",
-        "company",
-        "committee",
-        "programme",
-        "radio",
-        "budget",
-        "ministry",
-        "department",
-        "office",
-        "agency",
-        "commission",
-        "union",
-        "league",
-        "club",
-        "court",
-        "house",
-        "street",
-        "institute",
-        "foundation",
-        "trust",
-        "board",
-        "service",
-        "services",
-        "industries",
-        "international",
-        "airlines",
-        "airways",
-        "records",
-        "studios",
-        "pictures",
-        "press",
-        "times",
-        "post",
-        "journal",
-        "review",
-        "report",
-        "awards",
-        "award",
-        "prize",
-        "cup",
-        "championship",
-        "championships",
-        "games",
-        "open",
-        "festival",
-        "show",
-        "film",
-        "album",
-        "war",
-        "act",
-        "bill",
-        "treaty",
-        "forum",
-        "network",
-        "online",
-        "website",
-        "motors",
-        "telecom",
-        "capital",
-        "partners",
-        "holdings",
-        "fund",
-        "exchange",
-        "index",
-        "research",
-        "today",
-        "sport",
-        "controls",
-        "parliament",
-        "senate",
-        "congress",
-        "government",
-        "army",
-        "police",
-        "navy",
-        "nations",
-        "federation",
-        "conference",
-        "summit",
-        "week",
-        "day",
-        "year",
-        "policy",
-    }
-)
-_CALENDAR = frozenset(
-    {
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "christmas",
-        "easter",
-    }
-)
-_DEMONYMS = frozenset(
-    {
-        "american",
-        "british",
-        "english",
-        "scottish",
-        "welsh",
-        "irish",
-        "french",
-        "german",
-        "italian",
-        "spanish",
-        "portuguese",
-        "dutch",
-        "belgian",
-        "swiss",
-        "austrian",
-        "swedish",
-        "norwegian",
-        "danish",
-        "finnish",
-        "russian",
-        "ukrainian",
-        "polish",
-        "czech",
-        "hungarian",
-        "romanian",
-        "greek",
-        "turkish",
-        "israeli",
-        "palestinian",
-        "iranian",
-        "iraqi",
-        "syrian",
-        "egyptian",
-        "saudi",
-        "indian",
-        "pakistani",
-        "chinese",
-        "japanese",
-        "korean",
-        "australian",
-        "canadian",
-        "mexican",
-        "brazilian",
-        "argentine",
-        "argentinian",
-        "african",
-        "nigerian",
-        "kenyan",
-        "european",
-        "asian",
-        "croatian",
-        "serbian",
-        "bulgarian",
-        "belarusian",
-        "afghan",
-    }
-)
-PERSON_ROLES = (
-    r"leader|minister|secretary|chancellor|president|premier|chairman|chairwoman|chief|boss|"
-    r"manager|coach|star|singer|actor|actress|director|player|striker|winger|captain|judge|"
-    r"author|writer|analyst|economist|expert|lawyer|spokesman|spokeswoman|spokesperson|"
-    r"governor|mayor|senator|official|executive|founder|\d+-year-old|veteran|champion|"
-    r"producer|musician|rapper|comedian|presenter|head|prime minister|foreign secretary"
-)
+__all__ = ["PERSON_ROLES", "SPEECH_VERBS", "People", "person_name"]
 
 _CAP = r"[A-Z][\w'’\-]*\w|[A-Z]"
 # A possessive ends a name: "Gordon Brown's Budget" holds "Gordon Brown".
@@ -327,7 +40,7 @@ _SPEECH_AFTER = re.compile(
     rf"^(?:,[^,\"“”]{{1,80}},)?\s*,?\s*(?:who\s+|which\s+)?(?:has\s+|had\s+|also\s+|then\s+)?"
     rf"(?:{SPEECH_VERBS})\b"
 )
-# "said judge Claire Armistead", "wrote S&P credit analyst Helena Hessel"; not "went on to accuse X".
+# "said judge Claire Armistead", "wrote S&P analyst Helena Hessel"; not "went on to accuse X".
 _SPEECH_BEFORE = re.compile(
     rf"\b(?:{SPEECH_VERBS})\s+(?:(?!(?:to|of|for|with|by|and)\b)[\w&'’\-]+\s+){{0,4}}$"
 )
@@ -350,20 +63,20 @@ def person_name(text: str) -> tuple[str, bool] | None:
     ("Straw", True); "Russian Igor Andreev" → ("Igor Andreev", False).
     """
     tokens = [t for t in re.split(r"\s+", text.strip()) if t]
-    while tokens and tokens[0].lower() in _FUNCTION_WORDS:
+    while tokens and tokens[0].lower() in FUNCTION_WORDS:
         tokens = tokens[1:]
     titled = False
     for index in range(len(tokens) - 1, -1, -1):
         if tokens[index].lower().rstrip(".") in TITLES:
             tokens, titled = tokens[index + 1 :], True
             break
-    if len(tokens) >= 3 and tokens[0].lower() in _DEMONYMS:
+    if len(tokens) >= 3 and tokens[0].lower() in DEMONYMS:
         tokens = tokens[1:]
     tokens = [re.sub(r"['’]s?$", "", t) for t in tokens]
     if not tokens or not 1 <= len(tokens) <= 4 or (len(tokens) == 1 and not titled):
         return None
     lowered = [t.lower() for t in tokens]
-    if any(t in _ORG_WORDS or t in _CALENDAR or t in _DEMONYMS for t in lowered):
+    if any(t in ORG_WORDS or t in CALENDAR or t in DEMONYMS for t in lowered):
         return None
     if any(len(t) > 1 and t.isupper() for t in tokens):
         return None  # BBC, MPAA: an acronym, not a person

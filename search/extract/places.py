@@ -22,85 +22,12 @@ from dataclasses import dataclass
 
 from search.articles import Place
 from search.extract.gazetteer import Entry, fold, gazetteer
+from search.extract.vocabulary import FUNCTION_WORDS, TITLES
 
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\w'’.\-]*")
 _CONNECTORS = {"of", "de", "la", "le", "del", "upon", "on", "am", "der", "du", "and"}
 # Connectors that may join two names rather than make one ("Britain and France", "Kiev on Sunday").
 _COORDINATORS = {"and", "on", "upon", "am"}
-_SENTENCE_OPENERS = {
-    "in",
-    "at",
-    "on",
-    "the",
-    "from",
-    "to",
-    "for",
-    "but",
-    "and",
-    "as",
-    "after",
-    "before",
-    "while",
-    "with",
-    "by",
-    "since",
-    "during",
-    "when",
-    "if",
-    "a",
-    "an",
-    "it",
-    "this",
-    "that",
-    "there",
-    "however",
-    "meanwhile",
-    "elsewhere",
-    "across",
-    "outside",
-    "inside",
-    "near",
-    "like",
-    "unlike",
-    "both",
-    "over",
-    "under",
-    "around",
-    "throughout",
-    "within",
-    "despite",
-    "although",
-}
-_TITLES = {
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "dr",
-    "sir",
-    "lord",
-    "lady",
-    "dame",
-    "president",
-    "minister",
-    "senator",
-    "governor",
-    "general",
-    "judge",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "saint",
-    "coach",
-    "captain",
-    "chancellor",
-    "secretary",
-    "mayor",
-    "pope",
-    "bishop",
-    "archbishop",
-}
 _STREETS = {
     "avenue": "street",
     "street": "street",
@@ -230,13 +157,13 @@ def _runs(text: str) -> Iterable[_Run]:
         first = current[0].start()
         before = text[:first].rstrip()
         sentence_start = not before or before[-1] in ".!?:\"“‘'—–("
-        after_title = bool(before) and before.split()[-1].lower().rstrip(".") in _TITLES
+        after_title = bool(before) and before.split()[-1].lower().rstrip(".") in TITLES
         tokens = [_strip_possessive(m.group().rstrip(".")) for m in current]
-        if sentence_start and tokens[0].lower() in _SENTENCE_OPENERS:
+        if sentence_start and tokens[0].lower() in FUNCTION_WORDS:
             tokens = tokens[1:]
             first = current[1].start() if len(current) > 1 else first
             sentence_start = False
-        if tokens and tokens[0].lower() in _TITLES:
+        if tokens and tokens[0].lower() in TITLES:
             return
         if tokens:
             yield _Run(tokens, first, sentence_start, after_title)
