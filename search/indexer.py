@@ -24,7 +24,7 @@ from search.articles import Article, content_hash, read_article
 from search.engine import EmptyIndexError, LockError, index
 from search.errors import ArticleError, IndexLockedError, SearchError
 from search.extract import extract
-from search.schema import build_schema
+from search.schema import build_schema, mark_schema, schema_is_current
 from search.textfiles import DEFAULT_MAX_BYTES, read_bytes
 
 #: Files in an article folder that describe the folder rather than hold an article.
@@ -85,12 +85,14 @@ def build_index(
     max_bytes: int = DEFAULT_MAX_BYTES,
     wait: float = 30.0,
     notify: Callable[[str], None] | None = None,
+    extractor: Callable[[Article], Article] = extract,
 ) -> IndexStats:
     """Bring the index at ``index_dir`` in line with the articles in ``seeds_dir``.
 
     ``wait`` is how long to wait for another indexer's write lock before
     giving up with :class:`IndexLockedError`; ``notify`` receives a line when
-    the run has to wait.
+    the run has to wait. ``extractor`` turns a freshly read article into the
+    one indexed (boilerplate, quotes, places); pass your own to change that.
     """
     started = time.perf_counter()
     folder = Path(seeds_dir)
@@ -114,7 +116,7 @@ def build_index(
                 if indexed.get(article_id) == content_hash(data):
                     stats.unchanged += 1
                     continue
-                article = extract(
+                article = extractor(
                     read_article(path, article_id=article_id, data=data, max_bytes=max_bytes)
                 )
             except ArticleError as error:
@@ -192,11 +194,13 @@ def _open_or_create(index_dir: Path) -> Any:
             raise SearchError(
                 f"The index at {index_dir} cannot be opened ({error}): delete it to rebuild"
             ) from error
-        if set(ix.schema.names()) == set(schema.names()):
+        if schema_is_current(index_dir):
             return ix
         # An index from an older schema: rebuild rather than misread it.
     index_dir.mkdir(parents=True, exist_ok=True)
-    return index.create_in(str(index_dir), schema)
+    created = index.create_in(str(index_dir), schema)
+    mark_schema(index_dir)
+    return created
 
 
 def _writer(ix: Any, index_dir: Path, wait: float, notify: Callable[[str], None] | None) -> Any:

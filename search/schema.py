@@ -8,12 +8,16 @@ and so that query terms from one field highlight words in another. Names
 
 from __future__ import annotations
 
+import json
 from functools import cache
+from pathlib import Path
 
 from search.engine import accent_map, analysis, fields
 
-#: Schema version, kept in the index so an index from an older schema is rebuilt, not misread.
-SCHEMA_VERSION = 1
+#: Schema version, kept beside the index so an index from an older schema is rebuilt, not
+#: misread (a changed analyzer keeps the field names but changes every term).
+SCHEMA_VERSION = 2
+_MARKER = "news-search.json"
 
 #: Fields searched when a query names none, with their weights.
 DEFAULT_FIELDS = {"headline": 3.0, "body": 1.0, "quotes": 1.2, "locations": 1.0}
@@ -47,8 +51,9 @@ def build_schema() -> fields.Schema:
         body=fields.TEXT(analyzer=text, stored=True),
         quotes=fields.TEXT(analyzer=text, stored=True),
         speaker=fields.TEXT(analyzer=names, stored=True),
-        # Every spelling of every place, so any of them finds the article.
-        locations=fields.TEXT(analyzer=text),
+        # Every spelling of every place, so any of them finds the article. Names are
+        # folded, not stemmed: cheaper, and "Kyiv" or "Wales" has no other forms.
+        locations=fields.TEXT(analyzer=names),
         place=fields.KEYWORD(commas=True, lowercase=True, stored=True, scorable=True),
         country=fields.KEYWORD(commas=True, lowercase=True, stored=True),
         outlet=fields.TEXT(analyzer=names, stored=True),
@@ -57,3 +62,16 @@ def build_schema() -> fields.Schema:
         # The whole extracted Article as JSON: what Index.article() and hits return.
         article=fields.STORED(),
     )
+
+
+def schema_is_current(index_dir: Path) -> bool:
+    """Was the index in ``index_dir`` written with this schema version?"""
+    try:
+        marker = json.loads((index_dir / _MARKER).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(marker, dict) and marker.get("schema_version") == SCHEMA_VERSION
+
+
+def mark_schema(index_dir: Path) -> None:
+    (index_dir / _MARKER).write_text(json.dumps({"schema_version": SCHEMA_VERSION}) + "\n")

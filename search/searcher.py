@@ -18,9 +18,9 @@ from typing import Any
 
 from search.articles import Article, Place, Quote
 from search.engine import EmptyIndexError, index, qparser, query
-from search.errors import ArticleNotFoundError, CorruptIndexError, NoIndexError
+from search.errors import ArticleNotFoundError, CorruptIndexError, NoIndexError, SearchError
 from search.results import Hit, Results
-from search.schema import DEFAULT_FIELDS
+from search.schema import DEFAULT_FIELDS, schema_is_current
 from search.snippets import mark, snippet
 
 MAX_QUERY_CHARS = 500
@@ -40,6 +40,11 @@ class Index:
         self.index_dir = Path(index_dir)
         if not index.exists_in(str(self.index_dir)):
             raise NoIndexError(str(self.index_dir))
+        if not schema_is_current(self.index_dir):
+            raise SearchError(
+                f"The index at {self.index_dir} was built by an older version: "
+                f"run `python -m search index SEEDS_DIR --index {self.index_dir}` to rebuild it"
+            )
         try:
             self._ix = index.open_dir(str(self.index_dir))
         except (EmptyIndexError, EOFError, OSError, ValueError) as error:

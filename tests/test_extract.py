@@ -224,9 +224,15 @@ def test_ambiguous_name_takes_the_country_the_story_is_about() -> None:
 
 
 def test_landmark_takes_the_country_of_its_name_or_the_story() -> None:
-    places = {p.name: p.country for p in find_places("", [
-        "Crowds in Kherson marched along Ushakova Avenue.",
-        "Fans in Dublin watched the game from the Stade de France on screens.",
-    ])}
+    places = {
+        p.name: p.country
+        for p in find_places(
+            "",
+            [
+                "Crowds in Kherson marched along Ushakova Avenue.",
+                "Fans in Dublin watched the game from the Stade de France on screens.",
+            ],
+        )
+    }
     assert places["Ushakova Avenue"] in {"UA", "IE"}
     assert places["Stade de France"] == "FR"

@@ -10,6 +10,7 @@ import pytest
 import search
 from search import IndexLockedError, build_index, open_index
 from search.engine import index as whoosh_index
+from search.extract import extract
 
 
 def test_first_run_adds_every_article_and_ignores_folder_readmes(
@@ -86,31 +87,39 @@ def test_second_indexer_stops_with_a_clear_message(articles_copy: Path, tmp_path
 
 
 def test_interrupted_run_leaves_the_previous_index_readable(
-    articles_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    articles_copy: Path, tmp_path: Path
 ) -> None:
     build_index(articles_copy, tmp_path / "ix")
     for n in range(3):
         (articles_copy / f"extra{n}.txt").write_text(f"Extra {n}\n\nMore news number {n}.\n")
     calls = 0
-    real_extract = search.indexer.extract
 
     def interrupted(article: search.Article) -> search.Article:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise KeyboardInterrupt
-        return real_extract(article)
+        return extract(article)
 
-    monkeypatch.setattr(search.indexer, "extract", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        build_index(articles_copy, tmp_path / "ix")
+        build_index(articles_copy, tmp_path / "ix", extractor=interrupted)
     with open_index(tmp_path / "ix") as ix:
         assert len(ix) == 4
         assert ix.search("kyiv").total >= 1
-    monkeypatch.setattr(search.indexer, "extract", real_extract)
     assert build_index(articles_copy, tmp_path / "ix").added == 3
 
 
 def test_missing_seed_folder_names_the_problem(tmp_path: Path) -> None:
     with pytest.raises(search.SearchError, match="No folder of articles"):
         build_index(tmp_path / "nowhere", tmp_path / "ix")
+
+
+def test_index_from_an_older_schema_is_rebuilt(articles_copy: Path, tmp_path: Path) -> None:
+    build_index(articles_copy, tmp_path / "ix")
+    (tmp_path / "ix" / "news-search.json").write_text('{"schema_version": 0}')
+    with pytest.raises(search.SearchError, match="older version"):
+        open_index(tmp_path / "ix")
+    stats = build_index(articles_copy, tmp_path / "ix")
+    assert stats.added == 4 and stats.unchanged == 0
+    with open_index(tmp_path / "ix") as ix:
+        assert len(ix) == 4

@@ -39,23 +39,51 @@ _COUNTRY_ALIASES = {
 }
 # Seas and large regions that are places in news but not administrative units.
 _FEATURES = {
-    "Atlantic": ("water", None), "Atlantic Ocean": ("water", None), "Pacific": ("water", None),
-    "Pacific Ocean": ("water", None), "Indian Ocean": ("water", None),
-    "Arctic": ("region", None), "Antarctic": ("region", None),
-    "Mediterranean": ("water", None), "Mediterranean Sea": ("water", None),
-    "Caspian Sea": ("water", None), "Black Sea": ("water", None), "North Sea": ("water", None),
-    "Baltic Sea": ("water", None), "Red Sea": ("water", None), "Dead Sea": ("water", None),
-    "Persian Gulf": ("water", None), "Gulf of Mexico": ("water", None),
-    "English Channel": ("water", None), "Irish Sea": ("water", None),
-    "South China Sea": ("water", None), "Sea of Japan": ("water", None),
-    "Siberia": ("region", "RU"), "Middle East": ("region", None), "Far East": ("region", None),
-    "Balkans": ("region", None), "Caribbean": ("region", None), "Scandinavia": ("region", None),
-    "Kashmir": ("region", None), "Darfur": ("region", "SD"), "Gaza": ("region", "PS"),
-    "Gaza Strip": ("region", "PS"), "West Bank": ("region", "PS"), "Tibet": ("region", "CN"),
-    "Chechnya": ("region", "RU"), "Kurdistan": ("region", None), "Sahara": ("region", None),
-    "Sahel": ("region", None), "Silicon Valley": ("region", "US"), "Crimea": ("region", "UA"),
-    "Donbas": ("region", "UA"), "Patagonia": ("region", None), "Amazon": ("region", None),
-    "Alps": ("region", None), "Himalayas": ("region", None), "Kremlin": ("landmark", "RU"),
+    "Atlantic": ("water", None),
+    "Atlantic Ocean": ("water", None),
+    "Pacific": ("water", None),
+    "Pacific Ocean": ("water", None),
+    "Indian Ocean": ("water", None),
+    "Arctic": ("region", None),
+    "Antarctic": ("region", None),
+    "Mediterranean": ("water", None),
+    "Mediterranean Sea": ("water", None),
+    "Caspian Sea": ("water", None),
+    "Black Sea": ("water", None),
+    "North Sea": ("water", None),
+    "Baltic Sea": ("water", None),
+    "Red Sea": ("water", None),
+    "Dead Sea": ("water", None),
+    "Persian Gulf": ("water", None),
+    "Gulf of Mexico": ("water", None),
+    "English Channel": ("water", None),
+    "Irish Sea": ("water", None),
+    "South China Sea": ("water", None),
+    "Sea of Japan": ("water", None),
+    "Siberia": ("region", "RU"),
+    "Middle East": ("region", None),
+    "Far East": ("region", None),
+    "Balkans": ("region", None),
+    "Caribbean": ("region", None),
+    "Scandinavia": ("region", None),
+    "Kashmir": ("region", None),
+    "Darfur": ("region", "SD"),
+    "Gaza": ("region", "PS"),
+    "Gaza Strip": ("region", "PS"),
+    "West Bank": ("region", "PS"),
+    "Tibet": ("region", "CN"),
+    "Chechnya": ("region", "RU"),
+    "Kurdistan": ("region", None),
+    "Sahara": ("region", None),
+    "Sahel": ("region", None),
+    "Silicon Valley": ("region", "US"),
+    "Crimea": ("region", "UA"),
+    "Donbas": ("region", "UA"),
+    "Patagonia": ("region", None),
+    "Amazon": ("region", None),
+    "Alps": ("region", None),
+    "Himalayas": ("region", None),
+    "Kremlin": ("landmark", "RU"),
 }
 _LATIN = re.compile(r"[\u0000-\u024F\u1E00-\u1EFF\u2019]+")
 
@@ -77,6 +105,8 @@ class Entry:
 @lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """Case- and accent-free key: "Kyív" and "kyiv" fold alike."""
+    if name.isascii():
+        return name.casefold().strip()
     decomposed = unicodedata.normalize("NFKD", name.replace("’", "'"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
@@ -95,34 +125,66 @@ class Gazetteer:
         self._alternate: dict[str, list[Entry]] = defaultdict(list)
         self.countries: dict[str, Entry] = {}
         for code, country in data.get_countries().items():
-            entry = Entry(country["name"].strip(), "country", code, country["geonameid"], None,
-                          None, int(country.get("population") or 0),
-                          _COUNTRY_ALIASES.get(code, ()))
+            entry = Entry(
+                country["name"].strip(),
+                "country",
+                code,
+                country["geonameid"],
+                None,
+                None,
+                int(country.get("population") or 0),
+                _COUNTRY_ALIASES.get(code, ()),
+            )
             self.countries[code] = entry
             self._add(entry, entry.name, *entry.alternate_names)
         for continent in data.get_continents().values():
-            self._add(Entry(continent["name"], "continent", None, int(continent["geonameId"]),
-                            float(continent["lat"]), float(continent["lng"]),
-                            int(continent.get("population") or 0), ()), continent["name"])
+            self._add(
+                Entry(
+                    continent["name"],
+                    "continent",
+                    None,
+                    int(continent["geonameId"]),
+                    float(continent["lat"]),
+                    float(continent["lng"]),
+                    int(continent.get("population") or 0),
+                    (),
+                ),
+                continent["name"],
+            )
         for subdivision in pycountry.subdivisions:
             name = re.sub(r"\s*\[.*\]$", "", subdivision.name)
             major = subdivision.type in ("State", "Country", "Nation", "Province")
-            self._add(Entry(name, "region", subdivision.country_code, None, None, None, 0, (),
-                            major), name)
+            self._add(
+                Entry(name, "region", subdivision.country_code, None, None, None, 0, (), major),
+                name,
+            )
         for name, (kind, code) in _FEATURES.items():
             self._add(Entry(name, kind, code, None, None, None, 0, ()), name)
         for city in data.get_cities().values():
             alternates = tuple(
                 dict.fromkeys(
-                    a for a in city.get("alternatenames", ())
+                    a
+                    for a in city.get("alternatenames", ())
                     if len(a) >= 3 and is_latin(a) and not a.isupper() and a != city["name"]
                 )
             )
-            entry = Entry(city["name"], "city", city["countrycode"], city["geonameid"],
-                          city["latitude"], city["longitude"], int(city["population"]), alternates)
+            entry = Entry(
+                city["name"],
+                "city",
+                city["countrycode"],
+                city["geonameid"],
+                city["latitude"],
+                city["longitude"],
+                int(city["population"]),
+                alternates,
+            )
             self._add(entry, entry.name)
             for alternate in alternates:
                 self._alternate[fold(alternate)].append(entry)
+
+        for table in (self._primary, self._alternate):
+            for entries in table.values():
+                entries.sort(key=_rank, reverse=True)
 
     def _add(self, entry: Entry, *names: str) -> None:
         for name in names:
@@ -132,9 +194,9 @@ class Gazetteer:
         """Every entry with this name, best first: main names before alternate names,
         countries and continents first, then by population."""
         key = fold(name)
-        primary = sorted(self._primary.get(key, ()), key=_rank, reverse=True)
-        alternate = sorted(self._alternate.get(key, ()), key=_rank, reverse=True)
-        return list(dict.fromkeys([*primary, *alternate]))
+        primary = self._primary.get(key, [])
+        alternate = self._alternate.get(key)
+        return list(dict.fromkeys([*primary, *alternate])) if alternate else list(primary)
 
     def lookup(self, name: str) -> Entry | None:
         found = self.candidates(name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from search.extract.gazetteer import gazetteer
 from search.extract.vocabulary import (
@@ -56,6 +57,7 @@ class Mention:
     speech: bool  # subject of a speech verb ("Mr Jeffrey said")
 
 
+@lru_cache(maxsize=65536)
 def person_name(text: str) -> tuple[str, bool] | None:
     """``(name, titled)`` if ``text`` names a person, else None.
 
@@ -107,7 +109,10 @@ class People:
                     self._pronoun_starts.add(offset + start)
                 start = cut.end() if cut else start
             for match in _RUN.finditer(text):
-                before, after = text[: match.start()], text[match.end() :]
+                # Bounded windows: the patterns look a clause either side, and a
+                # whole-text slice per name made long articles quadratic.
+                before = text[max(0, match.start() - 120) : match.start()]
+                after = text[match.end() : match.end() + 160]
                 found = person_name(match.group())
                 if found is not None and " " in found[0]:
                     self.full_names.append((offset + match.start(), found[0]))
@@ -127,12 +132,12 @@ class People:
                 name = run  # "Henman", once the article has said "Tim Henman"
             if not name or run.endswith(("'s", "’s")):
                 continue  # not a person, or a possessive: "Mr Brown's Budget"
-            speech = bool(_SPEECH_AFTER.match(after) or _SPEECH_BEFORE.search(before))
+            speech = bool(_SPEECH_AFTER.match(after) or _SPEECH_BEFORE.search(before[-60:]))
             self.mentions.append(Mention(start, self.full_name(name, start), speech))
 
     def _role(self, before: str, run: str, name: str) -> None:
         words = run.split()[: -len(name.split())]  # "Tory leader" inside the run, if any
-        match = _ROLE_BEFORE.search(before)
+        match = _ROLE_BEFORE.search(before[-40:])
         role = " ".join([*(match.group(1).split() if match else []), *words]).lower()
         if role:
             self.roles.append((role, name))

@@ -30,35 +30,60 @@ from dataclasses import dataclass, field
 
 from search.articles import Place
 from search.extract.gazetteer import Entry, fold, gazetteer
-from search.extract.vocabulary import CALENDAR, FUNCTION_WORDS, TITLES
+from search.extract.vocabulary import CALENDAR, FUNCTION_WORDS, SPORT, TITLES
 
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž0-9][\w'’.\-]*")
-_CONNECTORS = {"of", "de", "la", "le", "del", "upon", "on", "am", "der", "du", "and"}
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:\.[A-Z]\w*)*\.?"
+# Capitalised words joined by spaces and connectors ("Bay of Biscay", "Stade de France");
+# a word ending in a full stop or a possessive ends the run.
+_JOIN = r"(?<![.'’]s)(?<!\.)[ \t]+(?:(?:of|de|la|le|del|upon|on|am|der|du|and)[ \t]+)*"
+_RUN = re.compile(rf"{_CAP}(?:{_JOIN}{_CAP})*")
 # Connectors that may join two names rather than make one ("Britain and France", "Kiev on Sunday").
 _COORDINATORS = {"and", "on", "upon", "am"}
 _LANDMARK_WORDS = {
-    "avenue": "street", "street": "street", "road": "street", "boulevard": "street",
-    "lane": "street", "prospekt": "street", "highway": "street", "square": "landmark",
-    "bridge": "landmark", "palace": "landmark", "stadium": "landmark", "stade": "landmark",
-    "airport": "landmark", "cathedral": "landmark", "abbey": "landmark", "castle": "landmark",
-    "tower": "landmark", "park": "landmark", "arena": "landmark", "museum": "landmark",
+    "avenue": "street",
+    "street": "street",
+    "road": "street",
+    "boulevard": "street",
+    "lane": "street",
+    "prospekt": "street",
+    "highway": "street",
+    "square": "landmark",
+    "bridge": "landmark",
+    "palace": "landmark",
+    "stadium": "landmark",
+    "stade": "landmark",
+    "airport": "landmark",
+    "cathedral": "landmark",
+    "abbey": "landmark",
+    "castle": "landmark",
+    "tower": "landmark",
+    "park": "landmark",
+    "arena": "landmark",
+    "museum": "landmark",
     "gallery": "landmark",
 }
 # After a country at the start of a run, words that make it attributive: "US President".
 _ATTRIBUTIVE = TITLES | {
-    "foreign", "prime", "home", "defence", "deputy", "finance", "trade", "ambassador",
-    "embassy", "government", "officials", "envoy", "troops", "forces", "army", "navy",
+    "foreign",
+    "prime",
+    "home",
+    "defence",
+    "deputy",
+    "finance",
+    "trade",
+    "ambassador",
+    "embassy",
+    "government",
+    "officials",
+    "envoy",
+    "troops",
+    "forces",
+    "army",
+    "navy",
 }
 _BIG_CITY = 500_000
 # Words of sports reporting. In a sports story a country or city is usually a team
 # ("France play Ireland"), so there it needs a place's position like a small town.
-_SPORT = re.compile(
-    r"\b(?:match|matches|tournament|championships?|league|cup|coach|squad|fly-half|striker|"
-    r"midfielder|goalkeeper|seeded|semi-final|quarter-final|final|six nations|premiership|"
-    r"world cup|davis cup|grand slam|try|tries|goal|goals|defeat|victory|win|wins|won|"
-    r"beat|score|scored|title|season|captain|side|fixture|kick-off|half-time|olympic|medal)\b",
-    re.IGNORECASE,
-)
 _SPORT_WORDS = 6
 _LOCATIVE = re.compile(
     r"\b(?:in|at|from|near|outside|inside|into|across|around|towards?|via|through|throughout|"
@@ -118,12 +143,13 @@ def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
             mentions = names.setdefault(fold(part.text), _Mentions(part.text))
             if not mentions.candidates and mentions.kind is None:
                 _describe(mentions, part)
-            mentions.locative |= bool(_LOCATIVE.search(part.before))
+            mentions.locative |= bool(_LOCATIVE.search(part.before[-30:]))
             mentions.team_only &= bool(
-                _TEAM_BEFORE.search(part.before) or _TEAM_AFTER.match(part.after)
+                _TEAM_BEFORE.search(part.before[-20:]) or _TEAM_AFTER.match(part.after)
             )
     countries = _article_countries(names.values())
-    sport = len({m.group().lower() for m in _SPORT.finditer(" ".join(paragraphs))}) >= _SPORT_WORDS
+    words = set(re.findall(r"[a-z][a-z-]*", " ".join(paragraphs).lower()))
+    sport = len(words & SPORT) >= _SPORT_WORDS
     places: dict[str, Place] = {}
     for mentions in names.values():
         place = _choose(mentions, countries, sport=sport)
@@ -132,14 +158,15 @@ def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
             places.setdefault(key, place)
     dominant = Counter(p.country for p in places.values() if p.country).most_common(1)
     return [
-        p if p.country or p.kind not in ("street", "landmark")
+        p
+        if p.country or p.kind not in ("street", "landmark")
         else Place(**{**p.__dict__, "country": _landmark_country(p.name, dominant)})
         for p in places.values()
     ]
 
 
-def _landmark_country(name: str, dominant: list[tuple[str | None, int]]) -> str | None:
-    """"Stade de France" is in France; "Ushakova Avenue" in the country the story is about."""
+def _landmark_country(name: str, dominant: Sequence[tuple[str, int]]) -> str | None:
+    """ "Stade de France" is in France; "Ushakova Avenue" in the country the story is about."""
     for word in name.split():
         entry = gazetteer().lookup(word)
         if entry is not None and entry.kind == "country":
@@ -170,8 +197,9 @@ def _choose(mentions: _Mentions, countries: set[str], *, sport: bool) -> Place |
         return Place(name=mentions.name, canonical=mentions.name, kind=mentions.kind)
     if not mentions.candidates:
         return None
-    entry = max(mentions.candidates,
-                key=lambda e: (e.country in countries, e is mentions.candidates[0]))
+    entry = max(
+        mentions.candidates, key=lambda e: (e.country in countries, e is mentions.candidates[0])
+    )
     main_name = gazetteer().is_main_name(mentions.name, entry)
     if mentions.team_only:
         return None
@@ -209,9 +237,14 @@ def _place_parts(run: _Run, mid_sentence: set[str], person_words: set[str]) -> l
             if words and len(words) < len(run.words):
                 first = index - len(words) == 0
                 # "in Korea and Japan": the preposition covers every part.
-                part = _Run(words, run.start, run.sentence_start and first,
-                            run.after_title and first, run.before,
-                            run.after if index == len(run.words) else "")
+                part = _Run(
+                    words,
+                    run.start,
+                    run.sentence_start and first,
+                    run.after_title and first,
+                    run.before,
+                    run.after if index == len(run.words) else "",
+                )
                 if _plausible(part, mid_sentence, person_words):
                     parts.append(part)
             words = []
@@ -259,48 +292,25 @@ def _looks_like_name(run: _Run) -> bool:
 
 def _runs(text: str) -> Iterable[_Run]:
     """Maximal runs of capitalised words, split at punctuation, without sentence openers."""
-    words = list(_WORD.finditer(text))
-    current: list[re.Match[str]] = []
-
-    def flush() -> Iterable[_Run]:
-        while current and current[-1].group().lower() in _CONNECTORS:
-            current.pop()
-        if not current:
-            return
-        first = current[0].start()
-        before = text[:first].rstrip()
-        sentence_start = not before or before[-1] in ".!?:\"“‘'—–("
-        after_title = bool(before) and before.split()[-1].lower().rstrip(".") in TITLES
-        tokens = [_strip_possessive(m.group().rstrip(".")) for m in current]
+    for match in _RUN.finditer(text):
+        first = match.start()
+        before = text[max(0, first - 40) : first]
+        stripped = before.rstrip()
+        sentence_start = not stripped or stripped[-1] in ".!?:\"“‘'—–("
+        after_title = bool(stripped) and stripped.split()[-1].lower().rstrip(".") in TITLES
+        tokens = [_strip_possessive(t.rstrip(".")) for t in match.group().split()]
         if sentence_start and tokens[0].lower() in FUNCTION_WORDS:
-            tokens = tokens[1:]
-            first = current[1].start() if len(current) > 1 else first
+            tokens = tokens[1:]  # "In Berdyansk": "In" stays as context
             sentence_start = False
-        if tokens and tokens[0].lower() in TITLES:
-            return
-        if tokens and text[max(0, first - 4) : first].lower() == "the " and tokens == ["States"]:
+            first = match.start() + len(match.group().split(None, 1)[0]) + 1
+            before = text[max(0, first - 40) : first]
+        if not tokens or tokens[0].lower() in TITLES:
+            continue
+        if tokens == ["States"] and before.lower().endswith("the "):
             tokens = ["the", "States"]  # "the States": the one alias that needs its article
-        if tokens:
-            yield _Run(tokens, first, sentence_start, after_title,
-                       text[max(0, first - 40) : first], text[current[-1].end() :][:40])
-
-    for index, match in enumerate(words):
-        word = match.group()
-        previous = words[index - 1].group() if index else ""
-        gap = text[words[index - 1].end() : match.start()] if index else ""
-        joined = (current and gap.strip() == "" and not previous.endswith(".")
-                  and not previous.endswith(("'s", "’s")))
-        if word[0].isupper() and (joined or not current):
-            current.append(match)
-        elif word[0].isupper():
-            yield from flush()
-            current = [match]
-        elif joined and word in _CONNECTORS:
-            current.append(match)
-        else:
-            yield from flush()
-            current = []
-    yield from flush()
+        yield _Run(
+            tokens, first, sentence_start, after_title, before, text[match.end() : match.end() + 40]
+        )
 
 
 def _strip_possessive(word: str) -> str:

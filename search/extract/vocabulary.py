@@ -70,6 +70,17 @@ DEMONYMS = _words(
 )
 
 
+# Words of sports reporting: six or more of them make a story a sports story.
+SPORT = _words(
+    """
+    match matches tournament championship championships league cup coach squad fly-half
+    striker midfielder goalkeeper seeded semi-final quarter-final final nations premiership
+    slam try tries goal goals defeat victory win wins won beat score scored title season
+    captain side fixture kick-off half-time olympic medal
+    """
+)
+
+
 # Verbs that attribute speech (a regular-expression alternation).
 SPEECH_VERBS = (
     r"said|says|say|told|tells|added|adds|explained|explains|tweeted|tweets|wrote|writes|ask"
