@@ -37,6 +37,7 @@ test: lint
 
 bench: install
 	$(PY) bench/index_speed.py $(BBC)
+	$(PY) bench/extraction.py
 
 screenshot: $(VENV)/.installed-test
 	$(PY) docs/screenshot.py docs/results.png

@@ -236,3 +236,8 @@ def test_landmark_takes_the_country_of_its_name_or_the_story() -> None:
     }
     assert places["Ushakova Avenue"] in {"UA", "IE"}
     assert places["Stade de France"] == "FR"
+
+
+def test_unnamed_sources_are_speakers_as_written() -> None:
+    found = _quotes('A local politician in the city posted on Telegram that "the mayor was taken".')
+    assert found == [("the mayor was taken", "A local politician in the city")]

@@ -41,8 +41,10 @@ _GROUP = (
     r"(?:spokesman|spokeswoman|spokesperson|source|sources|official|officials|statement|report|"
     r"aide|insider|analyst|lawyer|lawyers|company|firm|group|government|ministry|department|"
     r"committee|club|band|organisation|organization|airline|bank|regulator|watchdog|union|"
-    r"police|court|study|survey|letter|campaign|website)"
-    rf"(?:\s+(?:for|from|at|of|to)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP})*)?"
+    r"police|court|study|survey|letter|campaign|website|politician|resident|residents|witness|"
+    r"witnesses|activist|activists|protester|protesters|account|member|members|worker|workers)"
+    # "for Sony", "in the city": who they speak for, or where they are.
+    rf"(?:\s+(?:for|from|at|of|to|in)\s+(?:the\s+)?(?:{_CAP}(?:\s+{_CAP})*|[a-z]+))?"
 )
 _SPEAKER = rf"(?P<who>{_DEFINITE}|{_GROUP}|{_PROPER}|{_PRONOUN})"
 # "Nick Van den Brul of BNP Paribas described …": the speaker's employer.
