@@ -13,6 +13,7 @@ import json
 import re
 import threading
 import time
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from search.schema import DEFAULT_FIELDS, schema_is_current
 from search.snippets import mark, snippet
 
 MAX_QUERY_CHARS = 500
+_MAX_MARKED = 256
+_MIN_PATTERN_PREFIX = 2
 MAX_PAGE_SIZE = 100
 #: Fields analysed like the body, whose matched terms are marked in snippets.
 _HIGHLIGHT_FIELDS = frozenset({"headline", "body", "quotes", "locations"})
@@ -151,8 +154,8 @@ class Index:
         """(all-words query, any-word query, the words searched if syntax failed) or None."""
         if text:
             try:
-                all_words = self._parsers[qparser.AndGroup].parse(text)
-                any_words = self._parsers[qparser.OrGroup].parse(text)
+                all_words = _tame(self._parsers[qparser.AndGroup].parse(text))
+                any_words = _tame(self._parsers[qparser.OrGroup].parse(text))
                 if _usable(all_words) and _usable(any_words):
                     return all_words, any_words, None
             except Exception:
@@ -173,6 +176,22 @@ def _parser(schema: Any, group: Any) -> Any:
     )
     parser.add_plugin(qparser.PlusMinusPlugin())
     return parser
+
+
+def _tame(q: Any) -> Any:
+    """Make wildcards affordable: a bare "*" is every document (Whoosh's per-field
+    Every() reads every posting), and a pattern needs two letters before its first
+    wildcard ("?*" or "a*" would expand to most of the lexicon: seconds per query)."""
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, query.Every):
+            return query.Every()
+        if isinstance(node, query.Prefix | query.Wildcard):
+            if len(re.split(r"[*?]", node.text, maxsplit=1)[0]) < _MIN_PATTERN_PREFIX:
+                return query.NullQuery
+        return node
+
+    return visit(q) if q.is_leaf() else q.accept(visit).normalize()
 
 
 def _usable(q: Any) -> bool:
@@ -208,7 +227,8 @@ def _highlight_terms(searcher: Any, q: Any) -> frozenset[str]:
     for leaf in q.leaves():
         if leaf.field() not in _HIGHLIGHT_FIELDS:
             continue
-        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+        # A bare "*" or "a*" expands to most of the lexicon: mark the first words only.
+        for fieldname, text in islice(leaf.expanded_terms(reader, phrases=True), _MAX_MARKED):
             word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
             if (fieldname, word) in reader:
                 words.add(word)

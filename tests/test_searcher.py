@@ -160,3 +160,13 @@ def test_results_are_plain_json(ix: search.Index) -> None:
     data = json.loads(json.dumps(ix.search("kyiv").to_dict()))
     assert {"query", "total", "page", "pages", "elapsed", "hits"} <= data.keys()
     assert {"id", "headline", "snippet", "score", "quotes", "locations"} <= data["hits"][0].keys()
+
+
+def test_bare_star_matches_every_article(ix: search.Index) -> None:
+    assert ix.search("*").total == 4
+
+
+def test_patterns_need_two_letters_before_the_wildcard(ix: search.Index) -> None:
+    # "?*" would expand to the whole lexicon of every field: refused, not run.
+    assert ix.search("?*").total == 0
+    assert ix.search("bo*").total >= 1
