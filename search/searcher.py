@@ -186,9 +186,9 @@ def _tame(q: Any) -> Any:
     def visit(node: Any) -> Any:
         if isinstance(node, query.Every):
             return query.Every()
-        if isinstance(node, query.Prefix | query.Wildcard):
-            if len(re.split(r"[*?]", node.text, maxsplit=1)[0]) < _MIN_PATTERN_PREFIX:
-                return query.NullQuery
+        pattern = isinstance(node, query.Prefix | query.Wildcard)
+        if pattern and len(re.split(r"[*?]", node.text, maxsplit=1)[0]) < _MIN_PATTERN_PREFIX:
+            return query.NullQuery
         return node
 
     return visit(q) if q.is_leaf() else q.accept(visit).normalize()
