@@ -135,6 +135,8 @@ def _query(args: argparse.Namespace) -> int:
     bold = sys.stdout.isatty()
     if results.notice:
         print(results.notice)
+    if results.suggestion:
+        print(f"Did you mean: {results.suggestion}?")
     first = (results.page - 1) * results.page_size + 1
     shown = (
         f"{first}-{first + len(results.hits) - 1} of " if len(results.hits) < results.total else ""

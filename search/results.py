@@ -40,6 +40,8 @@ class Results:
     interpreted: str | None = None
     #: A line for the user about how the query was read ("searched for the words …").
     notice: str | None = None
+    #: A corrected query that finds more, when this one finds little ("kherzon" → "kherson").
+    suggestion: str | None = None
 
     @property
     def pages(self) -> int:

@@ -21,12 +21,15 @@ from search.articles import Article, Place, Quote
 from search.engine import EmptyIndexError, index, qparser, query
 from search.errors import ArticleNotFoundError, CorruptIndexError, NoIndexError, SearchError
 from search.results import Hit, Results
-from search.schema import DEFAULT_FIELDS, schema_is_current
+from search.schema import DEFAULT_FIELDS, schema_is_current, text_analyzer
 from search.snippets import mark, snippet
 
 MAX_QUERY_CHARS = 500
 _MAX_MARKED = 256
 _MIN_PATTERN_PREFIX = 2
+#: Queries finding fewer articles than this get a spelling suggestion, if one finds more.
+_FEW = 3
+_SPELLING_FIELDS = ("locations", "speaker", "headline", "body")
 MAX_PAGE_SIZE = 100
 #: Fields analysed like the body, whose matched terms are marked in snippets.
 _HIGHLIGHT_FIELDS = frozenset({"headline", "body", "quotes", "locations"})
@@ -101,13 +104,16 @@ class Index:
         all_words, any_words, fallback = parsed
         searcher = self._searcher()
         try:
-            found, total = _collect(
+            found, total, matched_all = _collect(
                 searcher, all_words, any_words, (page - 1) * page_size, page_size
             )
         except (EOFError, OSError) as error:
             raise CorruptIndexError(str(self.index_dir), repr(error)) from error
         terms = _highlight_terms(searcher, any_words)
         hits = [_hit(h, terms, (page - 1) * page_size + i + 1) for i, h in enumerate(found)]
+        # "Finds little": few articles, or none holding every word ("kherzon protests").
+        few = matched_all < _FEW
+        suggestion = self._suggest(searcher, text, matched_all) if few else None
         if fallback:
             notice = (
                 "Your query could not be read as search syntax, "
@@ -122,6 +128,7 @@ class Index:
             hits=hits,
             interpreted=fallback,
             notice=notice,
+            suggestion=suggestion,
         )
 
     def article(self, article_id: str) -> Article:
@@ -135,6 +142,25 @@ class Index:
         """The analysed words of a query that highlighting marks (prefixes expanded)."""
         parsed = self._parse(" ".join(query_text.split())[:MAX_QUERY_CHARS])
         return _highlight_terms(self._searcher(), parsed[1]) if parsed else frozenset()
+
+    def _suggest(self, searcher: Any, text: str, matched_all: int) -> str | None:
+        """The query with misspelt words replaced by the index's own words, if that
+        finds more. Words with digits are never changed: "2005" is not a typo of "2004"."""
+        reader = searcher.reader()
+        corrected = text
+        for word in dict.fromkeys(re.findall(r"(?<![\w:])[^\W\d_]{4,}(?![\w*?:])", text)):
+            stems = [t.text for t in text_analyzer()(word)]
+            if not stems or any((f, stems[0]) in reader for f in _SPELLING_FIELDS):
+                continue  # a stop word, or a word the index knows
+            best = _closest(searcher, word, stems[0])
+            if best is not None:
+                corrected = re.sub(rf"\b{re.escape(word)}\b", best, corrected)
+        if corrected == text:
+            return None
+        parsed = self._parse(corrected)
+        if parsed is None or _count(searcher, parsed[0]) <= matched_all:
+            return None
+        return corrected
 
     def _searcher(self) -> Any:
         searcher = getattr(self._local, "searcher", None)
@@ -168,6 +194,63 @@ class Index:
         if not _usable(all_words):
             return None
         return all_words, any_words, (words if words != text else None)
+
+
+def _closest(searcher: Any, word: str, stem: str) -> str | None:
+    """The index word nearest to ``word`` as written (edit distance, then how common).
+
+    Candidates are index terms near the stem, and terms sharing the word's first
+    four letters (so "borrowinng" reaches "borrow"); each is compared as the text
+    writes it ("borrowing"), since stems of a typo and of the word differ."""
+    reader = searcher.reader()
+    word = word.lower()
+    terms: dict[tuple[str, str], int] = {}
+    for field in _SPELLING_FIELDS:
+        for candidate in searcher.suggest(field, stem, limit=8, maxdist=2, prefix=1):
+            terms[(field, candidate)] = reader.doc_frequency(field, candidate)
+        if field in ("headline", "body") and len(word) >= 5:
+            nearby = [
+                t.decode() if isinstance(t, bytes) else t
+                for t in reader.expand_prefix(field, word[:4])
+            ]
+            for candidate in sorted(nearby, key=lambda t: -reader.doc_frequency(field, t))[:20]:
+                terms[(field, candidate)] = reader.doc_frequency(field, candidate)
+    scored = []
+    for (field, term), frequency in terms.items():
+        written = _surface(searcher, field, term)
+        distance = _edit_distance(word, written)
+        if 0 < distance <= max(1, len(word) // 4):
+            scored.append((distance, -frequency, written))
+    return min(scored)[2] if scored else None
+
+
+def _surface(searcher: Any, field: str, term: str) -> str:
+    """How a stemmed index term is written in the text: "privatis" → "privatisation"."""
+    if field not in ("body", "headline"):
+        return term
+    docnum = next(iter(searcher.reader().postings(field, term).all_ids()), None)
+    text = searcher.stored_fields(docnum).get(field, "") if docnum is not None else ""
+    for token in text_analyzer()(text, chars=True, removestops=False):
+        if token.text == term:
+            return str(text[token.startchar : token.endchar]).lower()
+    return term
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Edits from ``a`` to ``b``, a swap of two neighbours counting as one ("chelsae")."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def _count(searcher: Any, q: Any) -> int:
+    return sum(1 for _ in searcher.docs_for_query(q))
 
 
 def _parser(schema: Any, group: Any) -> Any:
@@ -204,19 +287,19 @@ def _usable(q: Any) -> bool:
 
 def _collect(
     searcher: Any, all_words: Any, any_words: Any, offset: int, size: int
-) -> tuple[list[Any], int]:
-    """One page of hits, all-word matches first, and the total count."""
+) -> tuple[list[Any], int, int]:
+    """One page of hits, all-word matches first; the total, and how many hold every word."""
     end = offset + size
     first = searcher.search(all_words, limit=end)
     matched_all = len(first)
     page = list(first[offset:end])
     if all_words == any_words:
-        return page, matched_all
+        return page, matched_all, matched_all
     need = end - matched_all
     rest = searcher.search(any_words, limit=max(need, 1), mask=all_words)
     if need > 0:
         page += list(rest[max(0, offset - matched_all) : need])
-    return page, matched_all + len(rest)
+    return page, matched_all + len(rest), matched_all
 
 
 def _highlight_terms(searcher: Any, q: Any) -> frozenset[str]:

@@ -110,3 +110,11 @@ def test_readme_screenshot_renders(page: Page, base_url: str, tmp_path: Path) ->
     page.goto(base_url + "/search?q=kyiv+protests")
     shot = page.screenshot(path=str(tmp_path / "results.png"))
     assert shot[:8] == b"\x89PNG\r\n\x1a\n" and len(shot) > 10_000
+
+
+def test_did_you_mean_is_one_click_away(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/search?q=marchenco")
+    expect(page.locator("#total")).to_have_text("0")
+    page.locator("#suggestion").click()
+    expect(page.locator("#total")).to_have_text("1")
+    expect(page.locator("li.hit h2 a")).to_contain_text("Thousands rally in Kyiv")

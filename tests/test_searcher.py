@@ -170,3 +170,25 @@ def test_patterns_need_two_letters_before_the_wildcard(ix: search.Index) -> None
     # "?*" would expand to the whole lexicon of every field: refused, not run.
     assert ix.search("?*").total == 0
     assert ix.search("bo*").total >= 1
+
+
+def test_misspelt_query_gets_a_suggestion_from_the_index(ix: search.Index) -> None:
+    results = ix.search("marchenco")
+    assert results.total == 0
+    assert results.suggestion == "marchenko"
+    assert ix.search(results.suggestion).total == 1
+
+
+def test_stemmed_index_words_are_suggested_as_written(ix: search.Index) -> None:
+    assert ix.search("borrowinng").suggestion == "borrowing"
+
+
+def test_no_suggestion_for_numbers_or_when_the_query_finds_enough(ix: search.Index) -> None:
+    assert ix.search("budg3t").suggestion is None
+    assert ix.search("kyiv").suggestion is None
+
+
+def test_suggestion_when_no_article_holds_every_word(ix: search.Index) -> None:
+    results = ix.search("marchenco rally")
+    assert results.total >= 1  # "rally" alone matches
+    assert results.suggestion == "marchenko rally"

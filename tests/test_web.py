@@ -151,3 +151,11 @@ def test_article_text_and_query_are_never_rendered_unescaped(tmp_path: Path) -> 
             text = http.get(url).text
             assert "<script>" not in text and "<img src=x" not in text
             assert "&lt;script&gt;" in text
+
+
+def test_did_you_mean_links_to_the_corrected_query(client: httpx.Client) -> None:
+    page = _soup(client.get("/search", params={"q": "marchenco"}))
+    link = page.find("a", id="suggestion")
+    assert link is not None and link.get_text() == "marchenko"
+    assert link["href"] == "/search?q=marchenko"
+    assert client.get("/api/search", params={"q": "marchenco"}).json()["suggestion"] == "marchenko"

@@ -2,6 +2,9 @@
 % if results.notice and query.strip():
 <p class="notice" role="status">{{results.notice}}</p>
 % end
+% if results.suggestion:
+<p class="suggestion" role="status">Did you mean <a id="suggestion" href="/search?{{urlencode({'q': results.suggestion})}}">{{results.suggestion}}</a>?</p>
+% end
 % if not query.strip():
 <p>Type some words to search for.</p>
 % else:
