@@ -26,6 +26,8 @@ class Hit:
     date: str | None = None
     outlet: str | None = None
     url: str | None = None
+    #: With ``explain``: the score each field contributes, to see why a hit ranks where it does.
+    explain: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Results:
     notice: str | None = None
     #: A corrected query that finds more, when this one finds little ("kherzon" → "kherson").
     suggestion: str | None = None
+    #: Served from the cache of recent queries (which a change to the index empties).
+    cached: bool = False
 
     @property
     def pages(self) -> int:

@@ -13,6 +13,8 @@ import json
 import re
 import threading
 import time
+from collections import OrderedDict
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from search.snippets import mark, snippet
 
 MAX_QUERY_CHARS = 500
 _MAX_MARKED = 256
+_CACHE_SIZE = 512
 _MIN_PATTERN_PREFIX = 2
 #: Queries finding fewer articles than this get a spelling suggestion, if one finds more.
 _FEW = 3
@@ -56,6 +59,7 @@ class Index:
         except (EmptyIndexError, EOFError, OSError, ValueError) as error:
             raise CorruptIndexError(str(self.index_dir), str(error)) from error
         self._local = threading.local()
+        self._cache: OrderedDict[tuple[Any, ...], Results] = OrderedDict()
         self._open: list[Any] = []
         self._lock = threading.Lock()
         schema = self._ix.schema
@@ -78,11 +82,35 @@ class Index:
     def __len__(self) -> int:
         return int(self._searcher().doc_count())
 
-    def search(self, query_text: str, *, page: int = 1, page_size: int = 10) -> Results:
-        """Run a query and return one page of ranked, highlighted hits."""
+    def search(
+        self, query_text: str, *, page: int = 1, page_size: int = 10, explain: bool = False
+    ) -> Results:
+        """Run a query and return one page of ranked, highlighted hits.
+
+        ``explain`` adds each hit's score per field. Recent results are cached per
+        index generation, so a repeated query is answered from memory until the
+        index on disk changes.
+        """
         started = time.perf_counter()
         page = max(1, int(page))
         page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
+        key = (self._searcher().reader().generation(), query_text, page, page_size, explain)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+        if cached is not None:
+            return replace(cached, elapsed=time.perf_counter() - started, cached=True)
+        results = self._search(query_text, page, page_size, explain, started)
+        with self._lock:
+            self._cache[key] = results
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return results
+
+    def _search(
+        self, query_text: str, page: int, page_size: int, explain: bool, started: float
+    ) -> Results:
         text = " ".join(query_text.split())
         notice = None
         if len(text) > MAX_QUERY_CHARS:
@@ -110,7 +138,15 @@ class Index:
         except (EOFError, OSError) as error:
             raise CorruptIndexError(str(self.index_dir), repr(error)) from error
         terms = _highlight_terms(searcher, any_words)
-        hits = [_hit(h, terms, (page - 1) * page_size + i + 1) for i, h in enumerate(found)]
+        hits = [
+            _hit(
+                h,
+                terms,
+                (page - 1) * page_size + i + 1,
+                _explain(searcher, any_words, h.docnum) if explain else None,
+            )
+            for i, h in enumerate(found)
+        ]
         # "Finds little": few articles, or none holding every word ("kherzon protests").
         few = matched_all < _FEW
         suggestion = self._suggest(searcher, text, matched_all) if few else None
@@ -318,7 +354,20 @@ def _highlight_terms(searcher: Any, q: Any) -> frozenset[str]:
     return frozenset(words)
 
 
-def _hit(hit: Any, terms: frozenset[str], rank: int) -> Hit:
+def _explain(searcher: Any, q: Any, docnum: int) -> dict[str, float]:
+    """The score of each field's part of the query for one document (BM25F, boosts in)."""
+    scores: dict[str, float] = {}
+    for field in sorted({leaf.field() for leaf in q.leaves() if leaf.field()}):
+        part = query.Or([leaf for leaf in q.leaves() if leaf.field() == field])
+        matcher = part.matcher(searcher)
+        if matcher.is_active():
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                scores[field] = round(float(matcher.score()), 4)
+    return scores
+
+
+def _hit(hit: Any, terms: frozenset[str], rank: int, explain: dict[str, float] | None) -> Hit:
     stored = hit.fields()
     article = json.loads(stored["article"])
     return Hit(
@@ -336,6 +385,7 @@ def _hit(hit: Any, terms: frozenset[str], rank: int) -> Hit:
         date=article.get("date"),
         outlet=article.get("outlet"),
         url=article.get("url"),
+        explain=explain,
     )
 
 

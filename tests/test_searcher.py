@@ -192,3 +192,25 @@ def test_suggestion_when_no_article_holds_every_word(ix: search.Index) -> None:
     results = ix.search("marchenco rally")
     assert results.total >= 1  # "rally" alone matches
     assert results.suggestion == "marchenko rally"
+
+
+def test_repeated_query_is_served_from_the_cache_until_the_index_changes(
+    articles_copy: Path, tmp_path: Path
+) -> None:
+    build_index(articles_copy, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        first = ix.search("harbour OR kyiv")
+        again = ix.search("harbour OR kyiv")
+        assert not first.cached and again.cached
+        assert [h.id for h in again.hits] == [h.id for h in first.hits]
+        (articles_copy / "harbour.txt").write_text("Harbour news\n\nThe harbour reopened.\n")
+        build_index(articles_copy, tmp_path / "ix")
+        after = ix.search("harbour OR kyiv")
+        assert not after.cached and after.total == first.total + 1
+
+
+def test_explain_gives_each_field_share_of_the_score(ix: search.Index) -> None:
+    hit = ix.search("budget warsaw", explain=True).hits[0]
+    assert hit.explain is not None and {"headline", "body"} <= hit.explain.keys()
+    assert abs(sum(hit.explain.values()) - hit.score) < 0.01
+    assert ix.search("budget warsaw").hits[0].explain is None

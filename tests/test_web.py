@@ -100,6 +100,7 @@ def test_json_api_returns_what_the_library_returns(client: httpx.Client, ix: sea
     library = json.loads(json.dumps(ix.search("kyiv").to_dict()))
     for data in (api, library):
         data.pop("elapsed")
+        data.pop("cached")
     assert api == library
     article = client.get("/api/articles/world/budget-vote.txt").json()
     assert article == json.loads(json.dumps(ix.article("world/budget-vote.txt").to_dict()))
@@ -159,3 +160,10 @@ def test_did_you_mean_links_to_the_corrected_query(client: httpx.Client) -> None
     assert link is not None and link.get_text() == "marchenko"
     assert link["href"] == "/search?q=marchenko"
     assert client.get("/api/search", params={"q": "marchenco"}).json()["suggestion"] == "marchenko"
+
+
+def test_json_api_explains_scores_on_request(client: httpx.Client) -> None:
+    plain = client.get("/api/search", params={"q": "budget"}).json()
+    explained = client.get("/api/search", params={"q": "budget", "explain": "1"}).json()
+    assert plain["hits"][0]["explain"] is None
+    assert explained["hits"][0]["explain"]["headline"] > 0

@@ -82,7 +82,8 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     @app.get("/api/search")
     def search_api() -> str:
         query, page, size = _search_args(app)
-        return _json(index_().search(query, page=page, page_size=size).to_dict())
+        explain = _arg("explain").lower() in ("1", "true", "yes")
+        return _json(index_().search(query, page=page, page_size=size, explain=explain).to_dict())
 
     @app.get("/api/articles/<article_id:path>")
     def article_api(article_id: str) -> str:
