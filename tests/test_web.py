@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -167,3 +168,27 @@ def test_json_api_explains_scores_on_request(client: httpx.Client) -> None:
     explained = client.get("/api/search", params={"q": "budget", "explain": "1"}).json()
     assert plain["hits"][0]["explain"] is None
     assert explained["hits"][0]["explain"]["headline"] > 0
+
+
+def test_help_page_explains_the_syntax(client: httpx.Client) -> None:
+    page = _soup(client.get("/help"))
+    assert page.find("h1").get_text() == "How to search"
+    assert "speaker:kuleba" in page.get_text()
+
+
+def test_opensearch_description_lets_browsers_add_the_engine(client: httpx.Client) -> None:
+    home = _soup(client.get("/"))
+    link = home.find("link", rel="search")
+    assert link["type"] == "application/opensearchdescription+xml"
+    response = client.get(link["href"])
+    assert response.headers["content-type"].startswith("application/opensearchdescription+xml")
+    ns = {"os": "http://a9.com/-/spec/opensearch/1.1/"}
+    urls = ElementTree.fromstring(response.text.strip()).findall("os:Url", ns)
+    templates = {u.get("type"): u.get("template") for u in urls}
+    assert templates["text/html"] == "http://testserver/search?q={searchTerms}"
+
+
+def test_empty_result_suggests_what_to_try(client: httpx.Client) -> None:
+    page = _soup(client.get("/search", params={"q": "zzzzqqq"}))
+    assert "No article matches" in page.select_one(".empty").get_text()
+    assert page.select_one(".empty a")["href"] == "/help"

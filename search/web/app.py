@@ -89,6 +89,17 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     def article_api(article_id: str) -> str:
         return _json(_article(index_(), article_id).to_dict())
 
+    @app.get("/help")
+    def help_page() -> str:
+        return _page("help.tpl", title="How to search", query="")
+
+    @app.get("/opensearch.xml")
+    def opensearch() -> str:
+        bottle.response.content_type = "application/opensearchdescription+xml; charset=utf-8"
+        # Browsers need an absolute URL; the request's own is what the user reached us by.
+        base = bottle.request.urlparts.scheme + "://" + bottle.request.urlparts.netloc
+        return _page("opensearch.tpl", base=base)
+
     @app.get("/healthz")
     def healthz() -> str:
         return _json({"status": "ok", "articles": len(index_())})

@@ -6,6 +6,7 @@
 <title>{{title}}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/style.css">
+<link rel="search" type="application/opensearchdescription+xml" href="/opensearch.xml" title="News search">
 </head>
 <body>
 <a class="skip" href="#main">Skip to results</a>
@@ -16,6 +17,7 @@
     <input id="q" name="q" type="search" value="{{query}}" placeholder="e.g. kherson protests, &quot;peaceful pressure&quot;, headline:iraq" autocomplete="off">
     <button type="submit">Search</button>
   </form>
+  <a class="help-link" href="/help">Search tips</a>
 </header>
 <main id="main">
 {{!base}}

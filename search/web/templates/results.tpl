@@ -12,7 +12,14 @@
 %   if not results.hits and results.total:
 <p>There is no page {{results.page}}: <a href="{{page_url(results.pages)}}">go to the last page</a>.</p>
 %   elif not results.hits:
-<p class="empty">No article matches. Try fewer words, another spelling, or a word's start with <code>*</code>.</p>
+<div class="empty">
+  <p>No article matches <strong>{{query}}</strong>.</p>
+  <ul>
+    <li>Try fewer words, or another spelling.</li>
+    <li>Search the start of a word: <code>privat*</code>.</li>
+    <li>See the <a href="/help">search tips</a>.</li>
+  </ul>
+</div>
 %   end
 <ol class="hits" start="{{(results.page - 1) * results.page_size + 1}}">
 %   for hit in results.hits:
