@@ -24,7 +24,7 @@ from search.engine import EmptyIndexError, index, qparser, query
 from search.errors import ArticleNotFoundError, CorruptIndexError, NoIndexError, SearchError
 from search.results import Hit, Results
 from search.schema import DEFAULT_FIELDS, schema_is_current, text_analyzer
-from search.snippets import mark, snippet
+from search.snippets import Highlight, mark, snippet
 
 MAX_QUERY_CHARS = 500
 _MAX_MARKED = 256
@@ -137,7 +137,7 @@ class Index:
             )
         except (EOFError, OSError) as error:
             raise CorruptIndexError(str(self.index_dir), repr(error)) from error
-        terms = _highlight_terms(searcher, any_words)
+        terms = _highlight(searcher, any_words)
         hits = [
             _hit(
                 h,
@@ -174,10 +174,10 @@ class Index:
             raise ArticleNotFoundError(article_id)
         return Article.from_dict(json.loads(stored["article"]))
 
-    def terms(self, query_text: str) -> frozenset[str]:
-        """The analysed words of a query that highlighting marks (prefixes expanded)."""
+    def highlight(self, query_text: str) -> Highlight:
+        """What highlighting marks for a query: its words (prefixes expanded) and phrases."""
         parsed = self._parse(" ".join(query_text.split())[:MAX_QUERY_CHARS])
-        return _highlight_terms(self._searcher(), parsed[1]) if parsed else frozenset()
+        return _highlight(self._searcher(), parsed[1]) if parsed else Highlight()
 
     def _suggest(self, searcher: Any, text: str, matched_all: int) -> str | None:
         """The query with misspelt words replaced by the index's own words, if that
@@ -338,28 +338,32 @@ def _collect(
     return page, matched_all + len(rest), matched_all
 
 
-def _highlight_terms(searcher: Any, q: Any) -> frozenset[str]:
-    # Not Query.existing_terms(): in Whoosh 2.7 its loop variable shadows its
-    # ``fieldname`` argument, so it drops every leaf after a missing term.
+def _highlight(searcher: Any, q: Any) -> Highlight:
+    """What to mark for a query: its words (prefixes expanded) and its phrases."""
     reader = searcher.reader()
     words: set[str] = set()
+    phrases: set[tuple[tuple[str, ...], int]] = set()
     for leaf in q.leaves():
         if leaf.field() not in _HIGHLIGHT_FIELDS:
             continue
-        # A bare "*" or "a*" expands to most of the lexicon: mark the first words only.
-        for fieldname, text in islice(leaf.expanded_terms(reader, phrases=True), _MAX_MARKED):
+        if isinstance(leaf, query.Phrase):
+            phrases.add((tuple(leaf.words), max(1, int(leaf.slop))))
+            continue
+        # Not Query.existing_terms(): in Whoosh 2.7 its loop variable shadows its
+        # ``fieldname`` argument, so it drops every leaf after a missing term. A bare
+        # pattern expands to much of the lexicon: mark the first words only.
+        for fieldname, text in islice(leaf.expanded_terms(reader), _MAX_MARKED):
             word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
             if (fieldname, word) in reader:
                 words.add(word)
-    return frozenset(words)
+    return Highlight(frozenset(words), tuple(sorted(phrases)))
 
 
 def _explain(searcher: Any, q: Any, docnum: int) -> dict[str, float]:
     """The score of each field's part of the query for one document (BM25F, boosts in)."""
     scores: dict[str, float] = {}
     for field in sorted({leaf.field() for leaf in q.leaves() if leaf.field()}):
-        part = query.Or([leaf for leaf in q.leaves() if leaf.field() == field])
-        matcher = part.matcher(searcher)
+        matcher = query.Or([leaf for leaf in q.leaves() if leaf.field() == field]).matcher(searcher)
         if matcher.is_active():
             matcher.skip_to(docnum)
             if matcher.is_active() and matcher.id() == docnum:
@@ -367,7 +371,7 @@ def _explain(searcher: Any, q: Any, docnum: int) -> dict[str, float]:
     return scores
 
 
-def _hit(hit: Any, terms: frozenset[str], rank: int, explain: dict[str, float] | None) -> Hit:
+def _hit(hit: Any, terms: Highlight, rank: int, explain: dict[str, float] | None) -> Hit:
     stored = hit.fields()
     article = json.loads(stored["article"])
     return Hit(

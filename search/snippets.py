@@ -1,60 +1,60 @@
-"""Highlighting: sentence-bounded snippets and whole texts with matched words in <mark>.
+"""Highlighting: sentence-bounded snippets and whole texts with matches in <mark>.
 
 Words are matched after analysis (stemming, accent folding), so a query for
-"protests" marks "protesting". Everything that is not a <mark> tag is
+"protests" marks "protesting". A phrase is marked as one unit ("<mark>peaceful
+pressure</mark>"), and only where its words stand together (within its slop);
+its words elsewhere are not marked. Everything that is not a <mark> tag is
 HTML-escaped here, which is what makes snippets safe to render as they are.
-A new formatter is made per call: Whoosh's own HtmlFormatter keeps state.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from dataclasses import dataclass, field
 from html import escape
 
-from search.engine import highlight
 from search.schema import text_analyzer
 
 SNIPPET_CHARS = 320
 _LEAD_CHARS = 240
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"”’)]*|\n+|$)")
 
 
-class MarkFormatter(highlight.Formatter):
-    """Wraps matched words in a bare <mark> and escapes the text around them."""
+@dataclass(frozen=True)
+class Highlight:
+    """What to mark: analysed words anywhere, and phrases (words, slop) as units."""
 
-    between = " … "
+    words: frozenset[str] = frozenset()
+    phrases: tuple[tuple[tuple[str, ...], int], ...] = field(default=())
 
-    def _text(self, text: str) -> str:
-        return escape(text, quote=False)
-
-    def format_token(self, text: str, token: object, replace: bool = False) -> str:
-        return f"<mark>{escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
+    def __bool__(self) -> bool:
+        return bool(self.words or self.phrases)
 
 
-def snippet(body: str, terms: Collection[str], *, fragments: int = 2) -> str:
-    """The body's best sentences that hold ``terms`` (analyzed forms), or its lead."""
-    if terms and body:
-        fragmenter = highlight.SentenceFragmenter(maxchars=SNIPPET_CHARS * 2, charlimit=None)
-        marked = highlight.highlight(
-            body, frozenset(terms), text_analyzer(), fragmenter, MarkFormatter(), top=fragments
-        )
-        if marked:
-            return " ".join(str(marked).split())  # sentences may span paragraph breaks
+def snippet(body: str, highlight: Highlight, *, sentences: int = 2) -> str:
+    """The body's best sentences for ``highlight`` in document order, or its lead."""
+    spans = _spans(body, highlight) if highlight else []
+    if spans:
+        scored = []
+        for match in _SENTENCE.finditer(body):
+            start, end = match.span()
+            inside = [s for s in spans if start <= s[0] and s[1] <= end]
+            if inside and match.group().strip():
+                weight = sum(2 if phrase else 1 for _, _, phrase in inside)
+                scored.append((-weight, start, end, inside))
+        best = sorted(sorted(scored)[:sentences], key=lambda item: item[1])
+        if best:
+            parts = [
+                _render(body, *_window(body, start, end, inside), inside)
+                for _, start, end, inside in best
+            ]
+            return " … ".join(" ".join(p.split()) for p in parts)
     return escape(lead(body), quote=False)
 
 
-def mark(text: str, terms: Collection[str]) -> str:
-    """All of ``text``, escaped, with every matched word in <mark>."""
-    if terms and text:
-        marked = highlight.highlight(
-            text,
-            frozenset(terms),
-            text_analyzer(),
-            highlight.WholeFragmenter(charlimit=None),
-            MarkFormatter(),
-        )
-        if marked:
-            return str(marked)
-    return escape(text, quote=False)
+def mark(text: str, highlight: Highlight) -> str:
+    """All of ``text``, escaped, with every match in <mark>."""
+    return _render(text, 0, len(text), _spans(text, highlight) if highlight else [])
 
 
 def lead(body: str) -> str:
@@ -66,3 +66,64 @@ def lead(body: str) -> str:
     if cut > _LEAD_CHARS // 2:
         return first[: cut + 1]
     return first[:_LEAD_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _window(
+    body: str, start: int, end: int, inside: list[tuple[int, int, bool]]
+) -> tuple[int, int]:
+    """At most SNIPPET_CHARS of a long sentence, around its first match, cut between words."""
+    if end - start <= SNIPPET_CHARS:
+        return start, end
+    first = inside[0][0]
+    if first - start > SNIPPET_CHARS // 3:
+        start = body.find(" ", first - SNIPPET_CHARS // 3, first) + 1 or first
+    if end - start > SNIPPET_CHARS:
+        cut = body.rfind(" ", start, start + SNIPPET_CHARS)
+        end = max(cut, inside[0][1])
+    return start, end
+
+
+def _spans(text: str, highlight: Highlight) -> list[tuple[int, int, bool]]:
+    """Non-overlapping (start, end, is_phrase) character spans to mark, in order."""
+    tokens = [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in text_analyzer()(text, positions=True, chars=True, mode="index")
+    ]
+    found: list[tuple[int, int, bool]] = [
+        (start, end, False) for word, _, start, end in tokens if word in highlight.words
+    ]
+    for words, slop in highlight.phrases:
+        for index, (word, pos, start, _) in enumerate(tokens):
+            if word != words[0]:
+                continue
+            last_pos, last_end, matched = pos, 0, 1
+            for later_word, later_pos, _, later_end in tokens[index + 1 :]:
+                if later_pos - last_pos > slop:
+                    break
+                if later_word == words[matched]:
+                    last_pos, last_end, matched = later_pos, later_end, matched + 1
+                    if matched == len(words):
+                        break
+            if matched == len(words) and len(words) > 1:
+                found.append((start, last_end, True))
+            elif len(words) == 1:
+                found.append((start, tokens[index][3], True))
+    found.sort(key=lambda s: (s[0], -s[1]))
+    merged: list[tuple[int, int, bool]] = []
+    for span in found:
+        if merged and span[0] < merged[-1][1]:
+            continue  # inside a longer match already marked
+        merged.append(span)
+    return merged
+
+
+def _render(text: str, start: int, end: int, spans: list[tuple[int, int, bool]]) -> str:
+    out, at = [], start
+    for span_start, span_end, _ in spans:
+        if span_start < start or span_end > end:
+            continue
+        out.append(escape(text[at:span_start], quote=False))
+        out.append(f"<mark>{escape(text[span_start:span_end], quote=False)}</mark>")
+        at = span_end
+    out.append(escape(text[at:end], quote=False))
+    return "".join(out)

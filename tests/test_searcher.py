@@ -8,6 +8,7 @@ import pytest
 
 import search
 from search import build_index, open_index
+from search.snippets import Highlight, mark, snippet
 
 
 def test_results_with_every_word_come_first(tmp_path: Path) -> None:
@@ -214,3 +215,23 @@ def test_explain_gives_each_field_share_of_the_score(ix: search.Index) -> None:
     assert hit.explain is not None and {"headline", "body"} <= hit.explain.keys()
     assert abs(sum(hit.explain.values()) - hit.score) < 0.01
     assert ix.search("budget warsaw").hits[0].explain is None
+
+
+def test_phrase_is_marked_as_one_unit(ix: search.Index) -> None:
+    hit = ix.search('"peaceful pressure"').hits[0]
+    assert "<mark>Peaceful pressure</mark>" in hit.snippet
+    body = mark(ix.article(hit.id).body, ix.highlight('"peaceful pressure"'))
+    assert body.count("<mark>") == 1  # "pressure" alone elsewhere stays unmarked
+
+
+def test_proximity_phrase_marks_the_words_with_what_lies_between(ix: search.Index) -> None:
+    marked = mark(ix.article("world/budget-vote.txt").body, ix.highlight('"cut borrowing"~3'))
+    assert "<mark>cut borrowing</mark>" in marked
+    loose = mark("The plan would cut, in time, borrowing.", ix.highlight('"cut borrowing"~3'))
+    assert loose == "The plan would <mark>cut, in time, borrowing</mark>."
+
+
+def test_long_sentences_are_cut_around_the_match() -> None:
+    body = "Words " * 200 + "and the lighthouse at the end " + "more " * 200 + "."
+    text = snippet(body, Highlight(frozenset({"lighthous"})))
+    assert "<mark>lighthouse</mark>" in text and len(text) < 400

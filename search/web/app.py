@@ -17,7 +17,7 @@ import bottle
 
 from search.errors import ArticleNotFoundError, CorruptIndexError
 from search.searcher import MAX_PAGE_SIZE, Index
-from search.snippets import mark
+from search.snippets import Highlight, mark
 
 _HERE = Path(__file__).parent
 _TEMPLATES = [str(_HERE / "templates")]
@@ -69,7 +69,7 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     def article_page(article_id: str) -> str:
         query = _arg("q")
         article = _article(index_(), article_id)
-        terms = index_().terms(query) if query else frozenset()
+        terms = index_().highlight(query) if query else Highlight()
         return _page(
             "article.tpl",
             title=article.headline,
