@@ -2,7 +2,7 @@
 
 Keeping the engine behind one module means it can be swapped (a Whoosh fork,
 or another engine) by changing this file and the four modules that use it
-(schema, indexer, searcher, snippets), and that the version check runs once.
+(schema, indexer, searcher), and that the version check runs once.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ with warnings.catch_warnings():
     # whoosh 2.7.4 compiled from source raises SyntaxWarnings on 3.12+; whoosh-reloaded does not.
     warnings.simplefilter("ignore", SyntaxWarning)
     import whoosh
-    from whoosh import analysis, fields, highlight, index, qparser, query, scoring
+    from whoosh import analysis, fields, index, qparser, query
     from whoosh.index import EmptyIndexError, LockError
     from whoosh.support.charset import accent_map
 
@@ -23,11 +23,9 @@ __all__ = [
     "accent_map",
     "analysis",
     "fields",
-    "highlight",
     "index",
     "qparser",
     "query",
-    "scoring",
     "version",
 ]
 
