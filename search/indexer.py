@@ -24,6 +24,7 @@ from search.articles import Article, content_hash, read_article
 from search.engine import EmptyIndexError, LockError, index
 from search.errors import ArticleError, IndexLockedError, SearchError
 from search.extract import extract
+from search.extract.gazetteer import gazetteer
 from search.schema import build_schema, mark_schema, schema_is_current
 from search.textfiles import DEFAULT_MAX_BYTES, read_bytes
 
@@ -163,7 +164,7 @@ def document(article: Article) -> dict[str, Any]:
         "quotes": "\n".join(q.text for q in article.quotes),
         "speaker": "\n".join(article.speakers),
         "locations": "\n".join(dict.fromkeys(names)),
-        "place": ",".join(p.canonical.replace(",", " ") for p in article.locations),
+        "place": ",".join(p.replace(",", " ") for p in _places_with_parents(article)),
         "country": ",".join(dict.fromkeys(p.country for p in article.locations if p.country)),
         "outlet": article.outlet or "",
         "author": article.author or "",
@@ -173,6 +174,17 @@ def document(article: Article) -> dict[str, Any]:
     if date is not None:
         fields["date"] = date
     return fields
+
+
+def _places_with_parents(article: Article) -> list[str]:
+    """Canonical names of the article's places and of the countries that hold them,
+    so that ``place:ukraine`` also finds an article that names only Kyiv."""
+    names = [p.canonical for p in article.locations]
+    for place in article.locations:
+        country = gazetteer().country(place.country)
+        if country is not None:
+            names.append(country.name)
+    return list(dict.fromkeys(names))
 
 
 def _parse_date(value: str | None) -> datetime | None:

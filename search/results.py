@@ -28,6 +28,8 @@ class Hit:
     url: str | None = None
     #: With ``explain``: the score each field contributes, to see why a hit ranks where it does.
     explain: dict[str, float] | None = None
+    #: Places the query named by another spelling, as the article writes them ("Kiev").
+    also_matched: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Results:
     suggestion: str | None = None
     #: Served from the cache of recent queries (which a change to the index empties).
     cached: bool = False
+    #: Other spellings of the query's places that the hits matched ("Kiev" for Kyiv).
+    also_matched: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:

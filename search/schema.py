@@ -16,7 +16,7 @@ from search.engine import accent_map, analysis, fields
 
 #: Schema version, kept beside the index so an index from an older schema is rebuilt, not
 #: misread (a changed analyzer keeps the field names but changes every term).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _MARKER = "news-search.json"
 
 #: Fields searched when a query names none, with their weights.

@@ -23,7 +23,7 @@ from search.articles import Article, Place, Quote
 from search.engine import EmptyIndexError, index, qparser, query
 from search.errors import ArticleNotFoundError, CorruptIndexError, NoIndexError, SearchError
 from search.results import Hit, Results
-from search.schema import DEFAULT_FIELDS, schema_is_current, text_analyzer
+from search.schema import DEFAULT_FIELDS, name_analyzer, schema_is_current, text_analyzer
 from search.snippets import Highlight, mark, snippet
 
 MAX_QUERY_CHARS = 500
@@ -138,12 +138,14 @@ class Index:
         except (EOFError, OSError) as error:
             raise CorruptIndexError(str(self.index_dir), repr(error)) from error
         terms = _highlight(searcher, any_words)
+        place_words = _place_words(any_words)
         hits = [
             _hit(
                 h,
                 terms,
                 (page - 1) * page_size + i + 1,
                 _explain(searcher, any_words, h.docnum) if explain else None,
+                place_words,
             )
             for i, h in enumerate(found)
         ]
@@ -165,6 +167,7 @@ class Index:
             interpreted=fallback,
             notice=notice,
             suggestion=suggestion,
+            also_matched=list(dict.fromkeys(name for hit in hits for name in hit.also_matched)),
         )
 
     def article(self, article_id: str) -> Article:
@@ -371,9 +374,50 @@ def _explain(searcher: Any, q: Any, docnum: int) -> dict[str, float]:
     return scores
 
 
-def _hit(hit: Any, terms: Highlight, rank: int, explain: dict[str, float] | None) -> Hit:
+def _place_words(q: Any) -> frozenset[str]:
+    """The query's words as searched in the place names (folded, not stemmed)."""
+    words: set[str] = set()
+    for leaf in q.leaves():
+        if leaf.field() == "locations":
+            words.update(getattr(leaf, "words", None) or [str(getattr(leaf, "text", ""))])
+    return frozenset(words)
+
+
+def _other_spellings(places: list[Place], place_words: frozenset[str]) -> list[str]:
+    """Places the query named by another spelling, as this article writes them:
+    "Kiev" for a search for Kyiv."""
+    found = []
+    for place in places:
+        written = _name_words(place.name)
+        if written and written <= place_words:
+            continue  # the query spelt it as the article does
+        names = (place.canonical, *place.alternate_names)
+        if any(words and words <= place_words for words in map(_name_words, names)):
+            found.append(place.name)
+    return found
+
+
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(t.text for t in name_analyzer()(name))
+
+
+def _hit(
+    hit: Any,
+    terms: Highlight,
+    rank: int,
+    explain: dict[str, float] | None,
+    place_words: frozenset[str],
+) -> Hit:
     stored = hit.fields()
     article = json.loads(stored["article"])
+    places = [
+        Place(**{**p, "alternate_names": tuple(p.get("alternate_names", ()))})
+        for p in article.get("locations", ())
+    ]
+    also = _other_spellings(places, place_words) if place_words else []
+    if also:  # mark "Kiev" in the snippet of a search for Kyiv
+        variants = [tuple(t.text for t in text_analyzer()(name)) for name in also]
+        terms = Highlight(terms.words, terms.phrases + tuple((v, 1) for v in variants if v))
     return Hit(
         id=stored["id"],
         headline=stored["headline"],
@@ -382,14 +426,12 @@ def _hit(hit: Any, terms: Highlight, rank: int, explain: dict[str, float] | None
         score=round(float(hit.score or 0.0), 4),
         rank=rank,
         quotes=[Quote(**q) for q in article.get("quotes", ())],
-        locations=[
-            Place(**{**p, "alternate_names": tuple(p.get("alternate_names", ()))})
-            for p in article.get("locations", ())
-        ],
+        locations=places,
         date=article.get("date"),
         outlet=article.get("outlet"),
         url=article.get("url"),
         explain=explain,
+        also_matched=also,
     )
 
 

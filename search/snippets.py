@@ -96,6 +96,9 @@ def _spans(text: str, highlight: Highlight) -> list[tuple[int, int, bool]]:
         for index, (word, pos, start, _) in enumerate(tokens):
             if word != words[0]:
                 continue
+            if len(words) == 1:
+                found.append((start, tokens[index][3], True))
+                continue
             last_pos, last_end, matched = pos, 0, 1
             for later_word, later_pos, _, later_end in tokens[index + 1 :]:
                 if later_pos - last_pos > slop:
@@ -104,10 +107,8 @@ def _spans(text: str, highlight: Highlight) -> list[tuple[int, int, bool]]:
                     last_pos, last_end, matched = later_pos, later_end, matched + 1
                     if matched == len(words):
                         break
-            if matched == len(words) and len(words) > 1:
+            if matched == len(words):
                 found.append((start, last_end, True))
-            elif len(words) == 1:
-                found.append((start, tokens[index][3], True))
     found.sort(key=lambda s: (s[0], -s[1]))
     merged: list[tuple[int, int, bool]] = []
     for span in found:

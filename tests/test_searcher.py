@@ -235,3 +235,19 @@ def test_long_sentences_are_cut_around_the_match() -> None:
     body = "Words " * 200 + "and the lighthouse at the end " + "more " * 200 + "."
     text = snippet(body, Highlight(frozenset({"lighthous"})))
     assert "<mark>lighthouse</mark>" in text and len(text) < 400
+
+
+def test_other_spellings_of_a_place_are_marked_and_named(ix: search.Index) -> None:
+    results = ix.search("Kyiv")
+    archive = next(h for h in results.hits if h.id == "world/kiev-archive.txt")
+    assert "<mark>Kiev</mark>" in archive.snippet
+    assert archive.also_matched == ["Kiev"]
+    assert results.also_matched == ["Kiev"]
+    rally = next(h for h in results.hits if h.id == "world/kyiv-rally.txt")
+    assert rally.also_matched == []
+
+
+def test_place_filter_includes_the_places_inside_a_country(ix: search.Index) -> None:
+    ids = {h.id for h in ix.search("place:ukraine").hits}
+    assert ids == {"world/kyiv-rally.txt", "world/kiev-archive.txt"}
+    assert {h.id for h in ix.search("place:lisbon").hits} == {"energy-page.html"}

@@ -192,3 +192,8 @@ def test_empty_result_suggests_what_to_try(client: httpx.Client) -> None:
     page = _soup(client.get("/search", params={"q": "zzzzqqq"}))
     assert "No article matches" in page.select_one(".empty").get_text()
     assert page.select_one(".empty a")["href"] == "/help"
+
+
+def test_results_page_says_which_other_spellings_matched(client: httpx.Client) -> None:
+    page = _soup(client.get("/search", params={"q": "Kyiv"}))
+    assert page.select_one(".also").get_text() == "Also matched: Kiev"

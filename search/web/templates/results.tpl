@@ -2,6 +2,9 @@
 % if results.notice and query.strip():
 <p class="notice" role="status">{{results.notice}}</p>
 % end
+% if results.also_matched:
+<p class="also" role="status">Also matched: {{', '.join(results.also_matched)}}</p>
+% end
 % if results.suggestion:
 <p class="suggestion" role="status">Did you mean <a id="suggestion" href="/search?{{urlencode({'q': results.suggestion})}}">{{results.suggestion}}</a>?</p>
 % end
