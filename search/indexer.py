@@ -25,7 +25,7 @@ from search.engine import EmptyIndexError, LockError, index
 from search.errors import ArticleError, IndexLockedError, SearchError
 from search.extract import extract
 from search.extract.gazetteer import gazetteer
-from search.schema import build_schema, mark_schema, schema_is_current
+from search.schema import FACETS, build_schema, mark_schema, schema_is_current
 from search.textfiles import DEFAULT_MAX_BYTES, read_bytes
 
 #: Files in an article folder that describe the folder rather than hold an article.
@@ -173,7 +173,20 @@ def document(article: Article) -> dict[str, Any]:
     date = _parse_date(article.date)
     if date is not None:
         fields["date"] = date
+    facets = {
+        "country": _countries(article),
+        "speaker": article.speakers,
+        "outlet": [article.outlet] if article.outlet else [],
+        "year": [str(date.year)] if date is not None else [],
+    }
+    for name, values in facets.items():
+        fields[FACETS[name]] = ",".join(v.replace(",", " ") for v in values)
     return fields
+
+
+def _countries(article: Article) -> list[str]:
+    names = (gazetteer().country(p.country) for p in article.locations if p.country)
+    return list(dict.fromkeys(c.name for c in names if c is not None))
 
 
 def _places_with_parents(article: Article) -> list[str]:

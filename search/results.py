@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from search.articles import Place, Quote
+from search.facets import FacetValue
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ class Results:
     cached: bool = False
     #: Other spellings of the query's places that the hits matched ("Kiev" for Kyiv).
     also_matched: list[str] = field(default_factory=list)
+    #: Facet → values with counts over the whole result set (disjunctive).
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    #: The facet values the results were filtered to.
+    filters: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:

@@ -16,8 +16,16 @@ from search.engine import accent_map, analysis, fields
 
 #: Schema version, kept beside the index so an index from an older schema is rebuilt, not
 #: misread (a changed analyzer keeps the field names but changes every term).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _MARKER = "news-search.json"
+
+#: Facets: URL/API name → index field. Places are rolled up to their country.
+FACETS = {
+    "country": "facet_country",
+    "speaker": "facet_speaker",
+    "outlet": "facet_outlet",
+    "year": "facet_year",
+}
 
 #: Fields searched when a query names none, with their weights.
 DEFAULT_FIELDS = {"headline": 3.0, "body": 1.0, "quotes": 1.2, "locations": 1.0}
@@ -54,13 +62,15 @@ def build_schema() -> fields.Schema:
         # Every spelling of every place, so any of them finds the article. Names are
         # folded, not stemmed: cheaper, and "Kyiv" or "Wales" has no other forms.
         locations=fields.TEXT(analyzer=names),
-        place=fields.KEYWORD(commas=True, lowercase=True, stored=True, scorable=True),
-        country=fields.KEYWORD(commas=True, lowercase=True, stored=True),
+        place=fields.KEYWORD(commas=True, lowercase=True),
+        country=fields.KEYWORD(commas=True, lowercase=True),
         outlet=fields.TEXT(analyzer=names, stored=True),
         author=fields.TEXT(analyzer=names, stored=True),
         date=fields.DATETIME(stored=True, sortable=True),
         # The whole extracted Article as JSON: what Index.article() and hits return.
         article=fields.STORED(),
+        # Facet values as shown to readers (case kept): one term per value.
+        **{field: fields.KEYWORD(commas=True) for field in FACETS.values()},
     )
 
 

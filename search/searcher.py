@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
@@ -22,6 +23,8 @@ from typing import Any
 from search.articles import Article, Place, Quote
 from search.engine import EmptyIndexError, index, qparser, query
 from search.errors import ArticleNotFoundError, CorruptIndexError, NoIndexError, SearchError
+from search.facets import Postings, clean_filters, filter_query, read_postings
+from search.facets import count as count_facets
 from search.results import Hit, Results
 from search.schema import DEFAULT_FIELDS, name_analyzer, schema_is_current, text_analyzer
 from search.snippets import Highlight, mark, snippet
@@ -60,6 +63,7 @@ class Index:
             raise CorruptIndexError(str(self.index_dir), str(error)) from error
         self._local = threading.local()
         self._cache: OrderedDict[tuple[Any, ...], Results] = OrderedDict()
+        self._facet_postings: tuple[Any, Postings] | None = None
         self._open: list[Any] = []
         self._lock = threading.Lock()
         schema = self._ix.schema
@@ -83,25 +87,40 @@ class Index:
         return int(self._searcher().doc_count())
 
     def search(
-        self, query_text: str, *, page: int = 1, page_size: int = 10, explain: bool = False
+        self,
+        query_text: str,
+        *,
+        page: int = 1,
+        page_size: int = 10,
+        explain: bool = False,
+        filters: Mapping[str, Iterable[str]] | None = None,
     ) -> Results:
-        """Run a query and return one page of ranked, highlighted hits.
+        """Run a query and return one page of ranked, highlighted hits, with facets.
 
-        ``explain`` adds each hit's score per field. Recent results are cached per
-        index generation, so a repeated query is answered from memory until the
-        index on disk changes.
+        ``filters`` maps a facet ("country", "speaker", "outlet", "year") to the
+        values to keep: OR within a facet, AND across facets. ``explain`` adds each
+        hit's score per field. Recent results are cached per index generation, so
+        a repeated query is answered from memory until the index on disk changes.
         """
+        chosen = clean_filters(filters)
         started = time.perf_counter()
         page = max(1, int(page))
         page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
-        key = (self._searcher().reader().generation(), query_text, page, page_size, explain)
+        key = (
+            self._searcher().reader().generation(),
+            query_text,
+            page,
+            page_size,
+            explain,
+            tuple((name, tuple(values)) for name, values in chosen.items()),
+        )
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
         if cached is not None:
             return replace(cached, elapsed=time.perf_counter() - started, cached=True)
-        results = self._search(query_text, page, page_size, explain, started)
+        results = self._search(query_text, page, page_size, explain, chosen, started)
         with self._lock:
             self._cache[key] = results
             while len(self._cache) > _CACHE_SIZE:
@@ -109,7 +128,13 @@ class Index:
         return results
 
     def _search(
-        self, query_text: str, page: int, page_size: int, explain: bool, started: float
+        self,
+        query_text: str,
+        page: int,
+        page_size: int,
+        explain: bool,
+        filters: dict[str, list[str]],
+        started: float,
     ) -> Results:
         text = " ".join(query_text.split())
         notice = None
@@ -125,6 +150,7 @@ class Index:
                 page_size=page_size,
                 elapsed=time.perf_counter() - started,
                 hits=[],
+                filters=filters,
                 notice="Type some words to search for."
                 if not text
                 else "Nothing to search for: the query holds only very common words or symbols.",
@@ -133,7 +159,15 @@ class Index:
         searcher = self._searcher()
         try:
             found, total, matched_all = _collect(
-                searcher, all_words, any_words, (page - 1) * page_size, page_size
+                searcher,
+                all_words,
+                any_words,
+                (page - 1) * page_size,
+                page_size,
+                filter_query(filters),
+            )
+            facets = count_facets(
+                self._postings(searcher), frozenset(searcher.docs_for_query(any_words)), filters
             )
         except (EOFError, OSError) as error:
             raise CorruptIndexError(str(self.index_dir), repr(error)) from error
@@ -168,6 +202,8 @@ class Index:
             notice=notice,
             suggestion=suggestion,
             also_matched=list(dict.fromkeys(name for hit in hits for name in hit.also_matched)),
+            facets=facets,
+            filters=filters,
         )
 
     def article(self, article_id: str) -> Article:
@@ -200,6 +236,17 @@ class Index:
         if parsed is None or _count(searcher, parsed[0]) <= matched_all:
             return None
         return corrected
+
+    def _postings(self, searcher: Any) -> Postings:
+        """Facet postings for the searcher's generation, read once and kept."""
+        generation = searcher.reader().generation()
+        with self._lock:
+            if self._facet_postings is not None and self._facet_postings[0] == generation:
+                return self._facet_postings[1]
+        postings = read_postings(searcher.reader())
+        with self._lock:
+            self._facet_postings = (generation, postings)
+        return postings
 
     def _searcher(self) -> Any:
         searcher = getattr(self._local, "searcher", None)
@@ -325,17 +372,18 @@ def _usable(q: Any) -> bool:
 
 
 def _collect(
-    searcher: Any, all_words: Any, any_words: Any, offset: int, size: int
+    searcher: Any, all_words: Any, any_words: Any, offset: int, size: int, only: Any
 ) -> tuple[list[Any], int, int]:
-    """One page of hits, all-word matches first; the total, and how many hold every word."""
+    """One page of hits, all-word matches first; the total, and how many hold every word.
+    ``only`` is a query the hits must also match (the facet filters), or None."""
     end = offset + size
-    first = searcher.search(all_words, limit=end)
+    first = searcher.search(all_words, limit=end, filter=only)
     matched_all = len(first)
     page = list(first[offset:end])
     if all_words == any_words:
         return page, matched_all, matched_all
     need = end - matched_all
-    rest = searcher.search(any_words, limit=max(need, 1), mask=all_words)
+    rest = searcher.search(any_words, limit=max(need, 1), mask=all_words, filter=only)
     if need > 0:
         page += list(rest[max(0, offset - matched_all) : need])
     return page, matched_all + len(rest), matched_all

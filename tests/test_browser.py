@@ -118,3 +118,19 @@ def test_did_you_mean_is_one_click_away(page: Page, base_url: str) -> None:
     page.locator("#suggestion").click()
     expect(page.locator("#total")).to_have_text("1")
     expect(page.locator("li.hit h2 a")).to_contain_text("Thousands rally in Kyiv")
+
+
+def test_facets_filter_the_results_and_stay_in_the_url(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/search?q=the+OR+in+OR+said")
+    total = int(page.locator("#total").inner_text())
+    page.locator("#facet-country a", has_text="Ukraine").click()
+    expect(page.locator("#total")).to_have_text("2")
+    assert "country=Ukraine" in page.url
+    page.locator("#facet-country a", has_text="Poland").click()
+    expect(page.locator("#total")).to_have_text("3")
+    page.reload()  # a bookmark of the filtered search gives the same page
+    expect(page.locator("#total")).to_have_text("3")
+    expect(page.locator("#facet-country a.selected")).to_have_count(2)
+    page.locator("#facet-country a.selected", has_text="Poland").click()
+    page.locator("#facet-country a.selected", has_text="Ukraine").click()
+    expect(page.locator("#total")).to_have_text(str(total))

@@ -197,3 +197,43 @@ def test_empty_result_suggests_what_to_try(client: httpx.Client) -> None:
 def test_results_page_says_which_other_spellings_matched(client: httpx.Client) -> None:
     page = _soup(client.get("/search", params={"q": "Kyiv"}))
     assert page.select_one(".also").get_text() == "Also matched: Kiev"
+
+
+def test_facets_are_links_that_filter_and_can_be_bookmarked(client: httpx.Client) -> None:
+    page = _soup(client.get("/search", params={"q": "the OR in OR said"}))
+    link = page.select_one("#facet-country a")
+    assert link.select_one(".value").get_text() == "Ukraine"
+    assert link.select_one(".count").get_text() == "2"
+    assert link["href"] == "/search?q=the+OR+in+OR+said&country=Ukraine"
+    filtered = _soup(client.get(link["href"]))
+    assert filtered.find(id="total").get_text() == "2"
+    selected = filtered.select_one("#facet-country a.selected")
+    assert selected["aria-pressed"] == "true"
+    assert selected["href"] == "/search?q=the+OR+in+OR+said"  # clicking again unticks
+
+
+def test_library_json_and_page_agree_on_hits_counts_and_facets(
+    client: httpx.Client, ix: search.Index
+) -> None:
+    params = {"q": "the OR in OR said", "country": ["Ukraine", "Poland"]}
+    library = ix.search("the OR in OR said", filters={"country": ["Ukraine", "Poland"]})
+    api = client.get("/api/search", params=params).json()
+    page = _soup(client.get("/search", params=params))
+    assert api["total"] == library.total == int(page.find(id="total").get_text())
+    ids = [h.id for h in library.hits]
+    assert [h["id"] for h in api["hits"]] == ids
+    assert [a["href"].split("?")[0] for a in page.select("li.hit h2 a")] == [
+        f"/article/{i}" for i in ids
+    ]
+    for name, values in library.facets.items():
+        expected = [(v.value, v.count, v.selected) for v in values]
+        assert [(v["value"], v["count"], v["selected"]) for v in api["facets"][name]] == expected
+        shown = [
+            (
+                a.select_one(".value").get_text(),
+                int(a.select_one(".count").get_text()),
+                a["aria-pressed"] == "true",
+            )
+            for a in page.select(f"#facet-{name} a")
+        ]
+        assert shown == expected

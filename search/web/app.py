@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 import bottle
 
 from search.errors import ArticleNotFoundError, CorruptIndexError
+from search.schema import FACETS
 from search.searcher import MAX_PAGE_SIZE, Index
 from search.snippets import Highlight, mark
 
@@ -31,6 +32,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 _DEFAULT_PAGE_SIZE = 10
+FACET_LABELS = {"country": "Places", "speaker": "Speakers", "outlet": "Outlets", "year": "Years"}
 
 
 def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle:
@@ -56,13 +58,16 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     @app.get("/search")
     def search_page() -> str:
         query, page, size = _search_args(app)
-        results = index_().search(query, page=page, page_size=size)
+        filters = _filters()
+        results = index_().search(query, page=page, page_size=size, filters=filters)
         return _page(
             "results.tpl",
             title=f"{query} – search" if query else "Search",
             query=query,
             results=results,
-            page_url=_page_url(query, size),
+            page_url=_page_url(query, size, results.filters),
+            facet_url=_facet_url(query, size, results.filters),
+            facet_labels=FACET_LABELS,
         )
 
     @app.get("/article/<article_id:path>")
@@ -83,7 +88,10 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     def search_api() -> str:
         query, page, size = _search_args(app)
         explain = _arg("explain").lower() in ("1", "true", "yes")
-        return _json(index_().search(query, page=page, page_size=size, explain=explain).to_dict())
+        results = index_().search(
+            query, page=page, page_size=size, explain=explain, filters=_filters()
+        )
+        return _json(results.to_dict())
 
     @app.get("/api/articles/<article_id:path>")
     def article_api(article_id: str) -> str:
@@ -122,7 +130,11 @@ def _search_args(app: bottle.Bottle) -> tuple[str, int, int]:
 
 def _arg(name: str) -> str:
     """A query-string argument as text; bytes that are not UTF-8 become U+FFFD, not an error."""
-    raw = bottle.request.query.get(name) or ""  # WSGI gives latin-1 decoded bytes
+    return _recode(bottle.request.query.get(name) or "")
+
+
+def _recode(raw: str) -> str:
+    # WSGI hands over latin-1-decoded bytes.
     return raw.encode("latin-1", "replace").decode("utf-8", "replace").replace("\0", "")
 
 
@@ -146,12 +158,32 @@ def _article(ix: Index, article_id: str) -> Any:
         bottle.abort(404, str(error))
 
 
-def _page_url(query: str, size: int) -> Any:
-    def url(page: int) -> str:
-        params: dict[str, Any] = {"q": query, "page": page}
-        if size != _DEFAULT_PAGE_SIZE:
-            params["page_size"] = size
-        return "/search?" + urlencode(params)
+def _filters() -> dict[str, list[str]]:
+    """Facet selections from the URL: ?country=Ukraine&country=Poland&year=2005."""
+    return {name: [_recode(v) for v in bottle.request.query.getall(name)] for name in FACETS}
+
+
+def _search_url(query: str, size: int, filters: dict[str, list[str]], page: int = 1) -> str:
+    params: list[tuple[str, Any]] = [("q", query)]
+    params += [(name, value) for name, values in filters.items() for value in values]
+    if page != 1:
+        params.append(("page", page))
+    if size != _DEFAULT_PAGE_SIZE:
+        params.append(("page_size", size))
+    return "/search?" + urlencode(params)
+
+
+def _page_url(query: str, size: int, filters: dict[str, list[str]]) -> Any:
+    return lambda page: _search_url(query, size, filters, page)
+
+
+def _facet_url(query: str, size: int, filters: dict[str, list[str]]) -> Any:
+    """The URL that ticks or unticks one facet value, back on page 1."""
+
+    def url(name: str, value: str) -> str:
+        values = filters.get(name, [])
+        toggled = [v for v in values if v != value] if value in values else [*values, value]
+        return _search_url(query, size, {**filters, name: toggled})
 
     return url
 

@@ -1,4 +1,6 @@
 % rebase('base.tpl', title=title, query=query)
+<div class="layout">
+<section class="results" aria-label="Results">
 % if results.notice and query.strip():
 <p class="notice" role="status">{{results.notice}}</p>
 % end
@@ -51,3 +53,21 @@
 </nav>
 %   end
 % end
+</section>
+% if any(results.facets.values()):
+<aside class="facets" aria-label="Filter the results">
+%   for name, values in results.facets.items():
+%     if values:
+  <section class="facet" id="facet-{{name}}">
+    <h2>{{facet_labels[name]}}</h2>
+    <ul>
+%       for v in values:
+      <li><a href="{{facet_url(name, v.value)}}" class="{{'selected' if v.selected else ''}}" aria-pressed="{{'true' if v.selected else 'false'}}" role="button"><span class="value">{{v.value}}</span> <span class="count">{{v.count}}</span></a></li>
+%       end
+    </ul>
+  </section>
+%     end
+%   end
+</aside>
+% end
+</div>

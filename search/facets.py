@@ -1,0 +1,91 @@
+"""Facet counts over a whole result set, with disjunctive selection.
+
+Values selected within one facet combine with OR, facets with AND. Each
+facet's counts are taken over the results filtered by every *other* facet's
+selection, so the counts beside a selected value stay right when a second
+value of the same facet is ticked (what the reader would get by ticking it).
+
+Postings (value → articles) are read once per index generation and kept; a
+query then costs one set of matching articles and set intersections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from search.engine import query
+from search.schema import FACETS
+
+#: Values shown per facet, beyond those selected.
+SHOWN = 10
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+
+Postings = dict[str, dict[str, frozenset[int]]]  # facet → value → document numbers
+
+
+def read_postings(reader: Any) -> Postings:
+    """Every facet value and the (live) documents that have it."""
+    postings: Postings = {}
+    for name, field in FACETS.items():
+        values: dict[str, frozenset[int]] = {}
+        if field in reader.indexed_field_names():
+            for term in reader.lexicon(field):
+                value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                values[value] = frozenset(reader.postings(field, term).all_ids())
+        postings[name] = values
+    return postings
+
+
+def clean_filters(filters: Mapping[str, Iterable[str]] | None) -> dict[str, list[str]]:
+    """Known facets only, values stripped and de-duplicated, in a stable order."""
+    cleaned: dict[str, list[str]] = {}
+    for name in FACETS:
+        values = [v.strip() for v in (filters or {}).get(name, ()) if v and v.strip()]
+        if values:
+            cleaned[name] = sorted(dict.fromkeys(values))
+    return cleaned
+
+
+def filter_query(filters: Mapping[str, Sequence[str]]) -> Any:
+    """OR within a facet, AND across facets; None when nothing is selected."""
+    parts = [
+        query.Or([query.Term(FACETS[name], value) for value in values])
+        for name, values in filters.items()
+    ]
+    return query.And(parts) if parts else None
+
+
+def count(
+    postings: Postings, matched: frozenset[int] | set[int], filters: Mapping[str, Sequence[str]]
+) -> dict[str, list[FacetValue]]:
+    """Disjunctive counts for each facet over the matched documents."""
+    chosen = {
+        name: frozenset().union(*(postings[name].get(v, frozenset()) for v in values))
+        for name, values in filters.items()
+    }
+    facets: dict[str, list[FacetValue]] = {}
+    for name, values in postings.items():
+        base = set(matched)
+        for other, docs in chosen.items():
+            if other != name:
+                base &= docs
+        selected = set(filters.get(name, ()))
+        counted = [
+            FacetValue(value, len(docs & base), value in selected) for value, docs in values.items()
+        ]
+        counted = [v for v in counted if v.count or v.selected]
+        counted.sort(key=lambda v: (-v.count, v.value))
+        shown = counted[:SHOWN] + [v for v in counted[SHOWN:] if v.selected]
+        if name == "year":
+            shown.sort(key=lambda v: v.value, reverse=True)
+        facets[name] = shown
+    return facets

@@ -1,0 +1,55 @@
+"""Facets: counts over the whole result set, OR within a facet, AND across facets."""
+
+from __future__ import annotations
+
+import search
+from search.facets import FacetValue, count
+
+QUERY = "the OR in OR said"  # every fixture article
+
+
+def _counts(results: search.Results, name: str) -> dict[str, int]:
+    return {v.value: v.count for v in results.facets[name]}
+
+
+def test_places_are_counted_by_country(ix: search.Index) -> None:
+    results = ix.search(QUERY)
+    assert _counts(results, "country") == {
+        "Ukraine": 2,
+        "Poland": 1,
+        "Portugal": 1,
+        "Switzerland": 1,
+    }
+    assert _counts(results, "speaker") == {"Ana Costa": 1, "Olena Marchenko": 1, "Tomasz Nowak": 1}
+    assert _counts(results, "outlet") == {"The Daily Example": 1}
+    assert _counts(results, "year") == {"2024": 1}
+
+
+def test_values_of_one_facet_combine_with_or_and_keep_their_counts(ix: search.Index) -> None:
+    one = ix.search(QUERY, filters={"country": ["Ukraine"]})
+    assert one.total == 2
+    two = ix.search(QUERY, filters={"country": ["Ukraine", "Poland"]})
+    assert two.total == 3
+    counts = _counts(two, "country")
+    assert counts["Ukraine"] + counts["Poland"] == two.total
+    assert [v.value for v in two.facets["country"] if v.selected] == ["Ukraine", "Poland"]
+
+
+def test_facets_combine_with_and(ix: search.Index) -> None:
+    results = ix.search(QUERY, filters={"country": ["Ukraine"], "speaker": ["Olena Marchenko"]})
+    assert [h.id for h in results.hits] == ["world/kyiv-rally.txt"]
+    # The place counts are over the articles quoting her: her story names Geneva too.
+    assert _counts(results, "country") == {"Ukraine": 1, "Switzerland": 1}
+
+
+def test_unknown_facets_and_empty_values_are_ignored(ix: search.Index) -> None:
+    results = ix.search(QUERY, filters={"colour": ["red"], "country": ["", "  "]})
+    assert results.filters == {} and results.total == 4
+
+
+def test_a_selected_value_stays_listed_even_with_no_count() -> None:
+    postings = {"country": {"Chad": frozenset({1}), "Peru": frozenset({2})}}
+    assert count(postings, {2}, {"country": ["Chad"]})["country"] == [
+        FacetValue("Peru", 1, selected=False),
+        FacetValue("Chad", 0, selected=True),
+    ]
