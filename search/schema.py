@@ -16,7 +16,7 @@ from search.engine import accent_map, analysis, fields
 
 #: Schema version, kept beside the index so an index from an older schema is rebuilt, not
 #: misread (a changed analyzer keeps the field names but changes every term).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _MARKER = "news-search.json"
 
 #: Facets: URL/API name → index field. Places are rolled up to their country.
@@ -44,8 +44,13 @@ def text_analyzer() -> analysis.Analyzer:
 
 @cache
 def name_analyzer() -> analysis.Analyzer:
+    # Stop words go here too: "the States" or "Bank of England" must not make
+    # "the" or "of" match every article that names them.
     return (
-        analysis.RegexTokenizer() | analysis.LowercaseFilter() | analysis.CharsetFilter(accent_map)
+        analysis.RegexTokenizer()
+        | analysis.LowercaseFilter()
+        | analysis.CharsetFilter(accent_map)
+        | analysis.StopFilter()
     )
 
 
