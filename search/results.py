@@ -31,6 +31,8 @@ class Hit:
     explain: dict[str, float] | None = None
     #: Places the query named by another spelling, as the article writes them ("Kiev").
     also_matched: list[str] = field(default_factory=list)
+    #: The article's quotes that the query matched, by their words or their speaker.
+    matched_quotes: list[Quote] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from search.facets import Postings, clean_filters, filter_query, read_postings
 from search.facets import count as count_facets
 from search.results import Hit, Results
 from search.schema import DEFAULT_FIELDS, name_analyzer, schema_is_current, text_analyzer
-from search.snippets import Highlight, mark, snippet
+from search.snippets import Highlight, mark, matches, quote_snippet, snippet
 
 MAX_QUERY_CHARS = 500
 _MAX_MARKED = 256
@@ -172,7 +172,8 @@ class Index:
         except (EOFError, OSError) as error:
             raise CorruptIndexError(str(self.index_dir), repr(error)) from error
         terms = _highlight(searcher, any_words)
-        place_words = _place_words(any_words)
+        place_words = _field_words(any_words, "locations")
+        speaker_words = _field_words(any_words, "speaker")
         hits = [
             _hit(
                 h,
@@ -180,6 +181,7 @@ class Index:
                 (page - 1) * page_size + i + 1,
                 _explain(searcher, any_words, h.docnum) if explain else None,
                 place_words,
+                speaker_words,
             )
             for i, h in enumerate(found)
         ]
@@ -422,11 +424,11 @@ def _explain(searcher: Any, q: Any, docnum: int) -> dict[str, float]:
     return scores
 
 
-def _place_words(q: Any) -> frozenset[str]:
-    """The query's words as searched in the place names (folded, not stemmed)."""
+def _field_words(q: Any, field: str) -> frozenset[str]:
+    """The query's words as searched in one field (for names: folded, not stemmed)."""
     words: set[str] = set()
     for leaf in q.leaves():
-        if leaf.field() == "locations":
+        if leaf.field() == field:
             words.update(getattr(leaf, "words", None) or [str(getattr(leaf, "text", ""))])
     return frozenset(words)
 
@@ -455,6 +457,7 @@ def _hit(
     rank: int,
     explain: dict[str, float] | None,
     place_words: frozenset[str],
+    speaker_words: frozenset[str],
 ) -> Hit:
     stored = hit.fields()
     article = json.loads(stored["article"])
@@ -466,20 +469,36 @@ def _hit(
     if also:  # mark "Kiev" in the snippet of a search for Kyiv
         variants = [tuple(t.text for t in text_analyzer()(name)) for name in also]
         terms = Highlight(terms.words, terms.phrases + tuple((v, 1) for v in variants if v))
+    quotes = [Quote(**q) for q in article.get("quotes", ())]
+    by_words = [q for q in quotes if matches(q.text, terms)]
+    by_speaker = [
+        q for q in quotes if speaker_words and _name_words(q.speaker or "") & speaker_words
+    ]
+    matched_quotes = [q for q in quotes if q in by_words or q in by_speaker]
+    shown = (by_words or by_speaker)[:1]  # a quote that matched is the best snippet
+    if shown:
+        quote = shown[0]
+        rest = snippet(stored["body"], terms, sentences=1, outside=(quote.start, quote.end))
+        body_snippet = " … ".join(
+            part for part in (quote_snippet(quote.text, quote.speaker, terms), rest) if part
+        )
+    else:
+        body_snippet = snippet(stored["body"], terms)
     return Hit(
         id=stored["id"],
         headline=stored["headline"],
         headline_html=mark(stored["headline"], terms),
-        snippet=snippet(stored["body"], terms),
+        snippet=body_snippet,
         score=round(float(hit.score or 0.0), 4),
         rank=rank,
-        quotes=[Quote(**q) for q in article.get("quotes", ())],
+        quotes=quotes,
         locations=places,
         date=article.get("date"),
         outlet=article.get("outlet"),
         url=article.get("url"),
         explain=explain,
         also_matched=also,
+        matched_quotes=matched_quotes,
     )
 
 

@@ -31,9 +31,16 @@ class Highlight:
         return bool(self.words or self.phrases)
 
 
-def snippet(body: str, highlight: Highlight, *, sentences: int = 2) -> str:
-    """The body's best sentences for ``highlight`` in document order, or its lead."""
+def snippet(
+    body: str, highlight: Highlight, *, sentences: int = 2, outside: tuple[int, int] | None = None
+) -> str:
+    """The body's best sentences for ``highlight`` in document order, or its lead.
+    With ``outside``, only matches beyond that span count (and no lead is given)."""
     spans = _spans(body, highlight) if highlight else []
+    if outside is not None:
+        spans = [s for s in spans if s[1] <= outside[0] or s[0] >= outside[1]]
+        if not spans:
+            return ""
     if spans:
         scored = []
         for match in _SENTENCE.finditer(body):
@@ -50,6 +57,17 @@ def snippet(body: str, highlight: Highlight, *, sentences: int = 2) -> str:
             ]
             return " … ".join(" ".join(p.split()) for p in parts)
     return escape(lead(body), quote=False)
+
+
+def matches(text: str, highlight: Highlight) -> bool:
+    """Does ``text`` hold anything the highlight marks?"""
+    return bool(highlight) and bool(_spans(text, highlight))
+
+
+def quote_snippet(text: str, speaker: str | None, highlight: Highlight) -> str:
+    """A whole quote, marked, with its speaker: what a hit shows when a quote matched."""
+    said = f" — {escape(speaker, quote=False)}" if speaker else ""
+    return f"“{mark(text, highlight)}”{said}"
 
 
 def mark(text: str, highlight: Highlight) -> str:

@@ -134,3 +134,15 @@ def test_facets_filter_the_results_and_stay_in_the_url(page: Page, base_url: str
     page.locator("#facet-country a.selected", has_text="Poland").click()
     page.locator("#facet-country a.selected", has_text="Ukraine").click()
     expect(page.locator("#total")).to_have_text(str(total))
+
+
+def test_quote_cards_link_to_the_quote_in_the_article(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/search?q=honest")
+    expect(page.locator("li.hit .snippet")).to_contain_text("— Tomasz Nowak")
+    page.locator("#quotes-view").click()
+    card = page.locator(".quote-card").first
+    expect(card.locator(".speaker")).to_have_text("Tomasz Nowak")
+    card.locator("blockquote a").click()
+    expect(page.locator("h1")).to_have_text("Finance minister defends budget plan")
+    assert "#p-" in page.url
+    expect(page.locator("p:target")).to_contain_text("honest")

@@ -57,9 +57,24 @@ def test_snippet_marks_every_matched_word_and_headline_is_marked(ix: search.Inde
 
 
 def test_hit_matched_outside_the_body_falls_back_to_the_lead(ix: search.Index) -> None:
+    hit = ix.search("outlet:example").hits[0]
+    assert hit.id == "energy-page.html"
+    assert hit.snippet.startswith("Household energy prices in Lisbon")
+
+
+def test_a_match_inside_a_quote_shows_the_whole_quote_and_its_speaker(
+    ix: search.Index,
+) -> None:
+    hit = ix.search("honest").hits[0]
+    assert hit.snippet == "“This budget is <mark>honest</mark> about what we owe,” — Tomasz Nowak"
+    assert [q.text for q in hit.matched_quotes] == ["This budget is honest about what we owe,"]
+
+
+def test_speaker_search_shows_the_speakers_quote(ix: search.Index) -> None:
     hit = ix.search("speaker:nowak").hits[0]
     assert hit.id == "world/budget-vote.txt"
-    assert hit.snippet.startswith("The finance minister, Tomasz Nowak")
+    assert hit.snippet.endswith("— Tomasz Nowak")
+    assert [q.speaker for q in hit.matched_quotes] == ["Tomasz Nowak"]
 
 
 def test_hits_carry_quotes_and_places(ix: search.Index) -> None:

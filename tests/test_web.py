@@ -237,3 +237,20 @@ def test_library_json_and_page_agree_on_hits_counts_and_facets(
             for a in page.select(f"#facet-{name} a")
         ]
         assert shown == expected
+
+
+def test_quotes_view_lists_matching_quotes_as_cards(client: httpx.Client) -> None:
+    articles = _soup(client.get("/search", params={"q": "speaker:marchenko"}))
+    assert (
+        articles.find("a", id="quotes-view")["href"] == "/search?q=speaker%3Amarchenko&view=quotes"
+    )
+    page = _soup(client.get("/search", params={"q": "speaker:marchenko", "view": "quotes"}))
+    cards = page.select(".quote-card")
+    assert len(cards) == 3
+    first = cards[0]
+    assert first.select_one(".speaker").get_text() == "Olena Marchenko"
+    assert first.select_one("cite").get_text() == "Thousands rally in Kyiv as talks stall"
+    link = first.select_one("blockquote a")["href"]
+    assert link.startswith("/article/world/kyiv-rally.txt?q=speaker%3Amarchenko#p-")
+    article = _soup(client.get(link.split("#")[0]))
+    assert article.find(id=link.split("#")[1]) is not None

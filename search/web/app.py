@@ -9,6 +9,7 @@ marked paragraphs, which :mod:`search.snippets` builds from escaped text.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -60,13 +61,17 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
         query, page, size = _search_args(app)
         filters = _filters()
         results = index_().search(query, page=page, page_size=size, filters=filters)
+        view = "quotes" if _arg("view") == "quotes" else "articles"
+        state = _SearchState(query, size, results.filters, view)
         return _page(
             "results.tpl",
             title=f"{query} – search" if query else "Search",
             query=query,
             results=results,
-            page_url=_page_url(query, size, results.filters),
-            facet_url=_facet_url(query, size, results.filters),
+            page_url=state.page_url,
+            facet_url=state.facet_url,
+            view_url=state.view_url,
+            view=state.view,
             facet_labels=FACET_LABELS,
         )
 
@@ -163,29 +168,38 @@ def _filters() -> dict[str, list[str]]:
     return {name: [_recode(v) for v in bottle.request.query.getall(name)] for name in FACETS}
 
 
-def _search_url(query: str, size: int, filters: dict[str, list[str]], page: int = 1) -> str:
-    params: list[tuple[str, Any]] = [("q", query)]
-    params += [(name, value) for name, values in filters.items() for value in values]
-    if page != 1:
-        params.append(("page", page))
-    if size != _DEFAULT_PAGE_SIZE:
-        params.append(("page_size", size))
-    return "/search?" + urlencode(params)
+@dataclass(frozen=True)
+class _SearchState:
+    """What a results URL carries: query, filters, view, page size; builds the links."""
 
+    query: str
+    size: int
+    filters: dict[str, list[str]]
+    view: str
 
-def _page_url(query: str, size: int, filters: dict[str, list[str]]) -> Any:
-    return lambda page: _search_url(query, size, filters, page)
+    def url(self, page: int = 1, **changes: Any) -> str:
+        state = replace(self, **changes)
+        params: list[tuple[str, Any]] = [("q", state.query)]
+        params += [(name, value) for name, values in state.filters.items() for value in values]
+        if state.view != "articles":
+            params.append(("view", state.view))
+        if page != 1:
+            params.append(("page", page))
+        if state.size != _DEFAULT_PAGE_SIZE:
+            params.append(("page_size", state.size))
+        return "/search?" + urlencode(params)
 
+    def page_url(self, page: int) -> str:
+        return self.url(page)
 
-def _facet_url(query: str, size: int, filters: dict[str, list[str]]) -> Any:
-    """The URL that ticks or unticks one facet value, back on page 1."""
-
-    def url(name: str, value: str) -> str:
-        values = filters.get(name, [])
+    def facet_url(self, name: str, value: str) -> str:
+        """Ticks or unticks one facet value, back on page 1."""
+        values = self.filters.get(name, [])
         toggled = [v for v in values if v != value] if value in values else [*values, value]
-        return _search_url(query, size, {**filters, name: toggled})
+        return self.url(filters={**self.filters, name: toggled})
 
-    return url
+    def view_url(self, view: str) -> str:
+        return self.url(view=view)
 
 
 def _page(name: str, **context: Any) -> str:

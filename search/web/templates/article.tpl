@@ -7,8 +7,8 @@
 % if meta:
   <p class="meta">{{' · '.join(meta)}}</p>
 % end
-% for paragraph in paragraphs_html:
-  <p>{{!paragraph}}</p>
+% for number, paragraph in enumerate(paragraphs_html):
+  <p id="p-{{number}}">{{!paragraph}}</p>
 % end
 % if article.url:
   <p class="meta">Original: <a href="{{article.url}}" rel="noopener noreferrer">{{article.url}}</a></p>
@@ -20,7 +20,7 @@
     <h2>Quotes</h2>
     <ul class="quotes">
 %   for q in article.quotes:
-      <li><blockquote>“{{q.text}}”</blockquote><p class="speaker">— {{q.speaker or 'unattributed'}}</p></li>
+      <li><blockquote><a href="#p-{{q.paragraph}}">“{{q.text}}”</a></blockquote><p class="speaker">— {{q.speaker or 'unattributed'}}</p></li>
 %   end
     </ul>
   </section>

@@ -26,6 +26,24 @@
   </ul>
 </div>
 %   end
+<nav class="views" aria-label="Show">
+  <a href="{{view_url('articles')}}" aria-current="{{'page' if view == 'articles' else 'false'}}">Articles</a>
+  <a href="{{view_url('quotes')}}" aria-current="{{'page' if view == 'quotes' else 'false'}}" id="quotes-view">Quotes</a>
+</nav>
+%   if view == 'quotes':
+%     cards = [(hit, q) for hit in results.hits for q in hit.matched_quotes]
+%     if not cards and results.hits:
+<p class="empty">No quotation on this page matches. Try <code>quotes:word</code> or <code>speaker:name</code>.</p>
+%     end
+<ol class="quote-cards">
+%     for hit, q in cards:
+  <li class="quote-card">
+    <blockquote><a href="/article/{{quote(hit.id)}}?{{urlencode({'q': query})}}#p-{{q.paragraph}}">“{{q.text}}”</a></blockquote>
+    <p class="attribution">— <span class="speaker">{{q.speaker or 'unattributed'}}</span>, <cite>{{hit.headline}}</cite>{{', ' + hit.date if hit.date else ''}}</p>
+  </li>
+%     end
+</ol>
+%   else:
 <ol class="hits" start="{{(results.page - 1) * results.page_size + 1}}">
 %   for hit in results.hits:
   <li class="hit">
@@ -41,6 +59,7 @@
   </li>
 %   end
 </ol>
+%   end
 %   if results.pages > 1:
 <nav class="pages" aria-label="Result pages">
 %     if results.page > 1:
