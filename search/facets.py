@@ -64,6 +64,15 @@ def filter_query(filters: Mapping[str, Sequence[str]]) -> Any:
     return query.And(parts) if parts else None
 
 
+def allowed(postings: Postings, filters: Mapping[str, Sequence[str]]) -> frozenset[int]:
+    """Documents that pass every facet filter (OR within a facet, AND across)."""
+    passing: frozenset[int] | None = None
+    for name, values in filters.items():
+        docs = frozenset().union(*(postings[name].get(v, frozenset()) for v in values))
+        passing = docs if passing is None else passing & docs
+    return passing if passing is not None else frozenset()
+
+
 def count(
     postings: Postings, matched: frozenset[int] | set[int], filters: Mapping[str, Sequence[str]]
 ) -> dict[str, list[FacetValue]]:

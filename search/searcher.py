@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from html import escape
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,11 @@ from typing import Any
 from search.articles import Article, Place, Quote
 from search.engine import EmptyIndexError, index, qparser, query
 from search.errors import ArticleNotFoundError, CorruptIndexError, NoIndexError, SearchError
-from search.facets import Postings, clean_filters, filter_query, read_postings
+from search.facets import Postings, allowed, clean_filters, filter_query, read_postings
 from search.facets import count as count_facets
 from search.results import Hit, Results
 from search.schema import DEFAULT_FIELDS, name_analyzer, schema_is_current, text_analyzer
-from search.snippets import Highlight, mark, matches, quote_snippet, snippet
+from search.snippets import Highlight, Marked, mark
 
 MAX_QUERY_CHARS = 500
 _MAX_MARKED = 256
@@ -158,6 +159,8 @@ class Index:
         all_words, any_words, fallback = parsed
         searcher = self._searcher()
         try:
+            postings = self._postings(searcher)
+            matching = frozenset(searcher.docs_for_query(any_words))
             found, total, matched_all = _collect(
                 searcher,
                 all_words,
@@ -165,10 +168,9 @@ class Index:
                 (page - 1) * page_size,
                 page_size,
                 filter_query(filters),
+                matching & allowed(postings, filters) if filters else matching,
             )
-            facets = count_facets(
-                self._postings(searcher), frozenset(searcher.docs_for_query(any_words)), filters
-            )
+            facets = count_facets(postings, matching, filters)
         except (EOFError, OSError) as error:
             raise CorruptIndexError(str(self.index_dir), repr(error)) from error
         terms = _highlight(searcher, any_words)
@@ -374,21 +376,30 @@ def _usable(q: Any) -> bool:
 
 
 def _collect(
-    searcher: Any, all_words: Any, any_words: Any, offset: int, size: int, only: Any
+    searcher: Any,
+    all_words: Any,
+    any_words: Any,
+    offset: int,
+    size: int,
+    only: Any,
+    visible: frozenset[int],
 ) -> tuple[list[Any], int, int]:
     """One page of hits, all-word matches first; the total, and how many hold every word.
-    ``only`` is a query the hits must also match (the facet filters), or None."""
+
+    ``only`` is a query the hits must also match (the facet filters), or None;
+    ``visible`` the documents that match the query and the filters, which gives the
+    counts without running the query again."""
     end = offset + size
     first = searcher.search(all_words, limit=end, filter=only)
-    matched_all = len(first)
     page = list(first[offset:end])
     if all_words == any_words:
-        return page, matched_all, matched_all
+        return page, len(visible), len(visible)
+    matched_all = len(visible.intersection(searcher.docs_for_query(all_words)))
     need = end - matched_all
-    rest = searcher.search(any_words, limit=max(need, 1), mask=all_words, filter=only)
     if need > 0:
+        rest = searcher.search(any_words, limit=need, mask=all_words, filter=only)
         page += list(rest[max(0, offset - matched_all) : need])
-    return page, matched_all + len(rest), matched_all
+    return page, len(visible), matched_all
 
 
 def _highlight(searcher: Any, q: Any) -> Highlight:
@@ -469,8 +480,9 @@ def _hit(
     if also:  # mark "Kiev" in the snippet of a search for Kyiv
         variants = [tuple(t.text for t in text_analyzer()(name)) for name in also]
         terms = Highlight(terms.words, terms.phrases + tuple((v, 1) for v in variants if v))
+    body = Marked(stored["body"], terms)  # analysed once for snippet and quotes alike
     quotes = [Quote(**q) for q in article.get("quotes", ())]
-    by_words = [q for q in quotes if matches(q.text, terms)]
+    by_words = [q for q in quotes if body.any_within(q.start, q.end)]
     by_speaker = [
         q for q in quotes if speaker_words and _name_words(q.speaker or "") & speaker_words
     ]
@@ -478,12 +490,14 @@ def _hit(
     shown = (by_words or by_speaker)[:1]  # a quote that matched is the best snippet
     if shown:
         quote = shown[0]
-        rest = snippet(stored["body"], terms, sentences=1, outside=(quote.start, quote.end))
-        body_snippet = " … ".join(
-            part for part in (quote_snippet(quote.text, quote.speaker, terms), rest) if part
-        )
+        said = f" — {escape(quote.speaker, quote=False)}" if quote.speaker else ""
+        parts = [
+            f"“{body.html(quote.start, quote.end)}”{said}",
+            body.snippet(sentences=1, outside=(quote.start, quote.end)),
+        ]
+        body_snippet = " … ".join(part for part in parts if part)
     else:
-        body_snippet = snippet(stored["body"], terms)
+        body_snippet = body.snippet()
     return Hit(
         id=stored["id"],
         headline=stored["headline"],

@@ -31,48 +31,56 @@ class Highlight:
         return bool(self.words or self.phrases)
 
 
-def snippet(
-    body: str, highlight: Highlight, *, sentences: int = 2, outside: tuple[int, int] | None = None
-) -> str:
-    """The body's best sentences for ``highlight`` in document order, or its lead.
-    With ``outside``, only matches beyond that span count (and no lead is given)."""
-    spans = _spans(body, highlight) if highlight else []
-    if outside is not None:
-        spans = [s for s in spans if s[1] <= outside[0] or s[0] >= outside[1]]
-        if not spans:
-            return ""
-    if spans:
+Span = tuple[int, int, bool]  # start, end, is a phrase
+
+
+class Marked:
+    """One text analysed once for a highlight: its snippet, its marked parts."""
+
+    def __init__(self, text: str, highlight: Highlight) -> None:
+        self.text = text
+        self.spans = spans(text, highlight) if highlight else []
+
+    def any_within(self, start: int, end: int) -> bool:
+        return any(start <= s[0] and s[1] <= end for s in self.spans)
+
+    def html(self, start: int = 0, end: int | None = None) -> str:
+        """``text[start:end]``, escaped, with its matches in <mark>."""
+        return _render(self.text, start, len(self.text) if end is None else end, self.spans)
+
+    def snippet(self, *, sentences: int = 2, outside: tuple[int, int] | None = None) -> str:
+        """The best sentences for the highlight, in document order, or the lead.
+        With ``outside``, only matches beyond that span count (and no lead is given)."""
+        found = self.spans
+        if outside is not None:
+            found = [s for s in found if s[1] <= outside[0] or s[0] >= outside[1]]
+            if not found:
+                return ""
         scored = []
-        for match in _SENTENCE.finditer(body):
+        for match in _SENTENCE.finditer(self.text):
             start, end = match.span()
-            inside = [s for s in spans if start <= s[0] and s[1] <= end]
+            inside = [s for s in found if start <= s[0] and s[1] <= end]
             if inside and match.group().strip():
                 weight = sum(2 if phrase else 1 for _, _, phrase in inside)
                 scored.append((-weight, start, end, inside))
         best = sorted(sorted(scored)[:sentences], key=lambda item: item[1])
-        if best:
-            parts = [
-                _render(body, *_window(body, start, end, inside), inside)
-                for _, start, end, inside in best
-            ]
-            return " … ".join(" ".join(p.split()) for p in parts)
-    return escape(lead(body), quote=False)
+        if not best:
+            return escape(lead(self.text), quote=False)
+        parts = [
+            _render(self.text, *_window(self.text, start, end, inside), inside)
+            for _, start, end, inside in best
+        ]
+        return " … ".join(" ".join(p.split()) for p in parts)
 
 
-def matches(text: str, highlight: Highlight) -> bool:
-    """Does ``text`` hold anything the highlight marks?"""
-    return bool(highlight) and bool(_spans(text, highlight))
-
-
-def quote_snippet(text: str, speaker: str | None, highlight: Highlight) -> str:
-    """A whole quote, marked, with its speaker: what a hit shows when a quote matched."""
-    said = f" — {escape(speaker, quote=False)}" if speaker else ""
-    return f"“{mark(text, highlight)}”{said}"
+def snippet(body: str, highlight: Highlight, *, sentences: int = 2) -> str:
+    """The body's best sentences for ``highlight`` in document order, or its lead."""
+    return Marked(body, highlight).snippet(sentences=sentences)
 
 
 def mark(text: str, highlight: Highlight) -> str:
     """All of ``text``, escaped, with every match in <mark>."""
-    return _render(text, 0, len(text), _spans(text, highlight) if highlight else [])
+    return Marked(text, highlight).html()
 
 
 def lead(body: str) -> str:
@@ -86,9 +94,7 @@ def lead(body: str) -> str:
     return first[:_LEAD_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def _window(
-    body: str, start: int, end: int, inside: list[tuple[int, int, bool]]
-) -> tuple[int, int]:
+def _window(body: str, start: int, end: int, inside: list[Span]) -> tuple[int, int]:
     """At most SNIPPET_CHARS of a long sentence, around its first match, cut between words."""
     if end - start <= SNIPPET_CHARS:
         return start, end
@@ -101,7 +107,7 @@ def _window(
     return start, end
 
 
-def _spans(text: str, highlight: Highlight) -> list[tuple[int, int, bool]]:
+def spans(text: str, highlight: Highlight) -> list[Span]:
     """Non-overlapping (start, end, is_phrase) character spans to mark, in order."""
     tokens = [
         (t.text, t.pos, t.startchar, t.endchar)
@@ -136,9 +142,9 @@ def _spans(text: str, highlight: Highlight) -> list[tuple[int, int, bool]]:
     return merged
 
 
-def _render(text: str, start: int, end: int, spans: list[tuple[int, int, bool]]) -> str:
+def _render(text: str, start: int, end: int, found: list[Span]) -> str:
     out, at = [], start
-    for span_start, span_end, _ in spans:
+    for span_start, span_end, _ in found:
         if span_start < start or span_end > end:
             continue
         out.append(escape(text[at:span_start], quote=False))
