@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
+from search.engine import analysis
 from search.schema import text_analyzer
 
 SNIPPET_CHARS = 320
@@ -109,10 +111,7 @@ def _window(body: str, start: int, end: int, inside: list[Span]) -> tuple[int, i
 
 def spans(text: str, highlight: Highlight) -> list[Span]:
     """Non-overlapping (start, end, is_phrase) character spans to mark, in order."""
-    tokens = [
-        (t.text, t.pos, t.startchar, t.endchar)
-        for t in text_analyzer()(text, positions=True, chars=True, mode="index")
-    ]
+    tokens = _tokens(text)
     found: list[tuple[int, int, bool]] = [
         (start, end, False) for word, _, start, end in tokens if word in highlight.words
     ]
@@ -140,6 +139,34 @@ def spans(text: str, highlight: Highlight) -> list[Span]:
             continue  # inside a longer match already marked
         merged.append(span)
     return merged
+
+
+# The index analyzer's tokenizer pattern: RegexTokenizer's default, imported so the
+# two cannot drift apart.
+_TOKEN = analysis.tokenizers.default_pattern
+
+
+def _tokens(text: str) -> list[tuple[str, int, int, int]]:
+    """(term, position, start, end) for each token, as the index analyzer makes them.
+
+    Each distinct word goes through the analyzer once (cached): running the
+    analyzer's generator chain over every token of every hit's body was most of
+    a query's time. Positions follow Whoosh's StopFilter: the first kept word keeps
+    its place, the ones after it are numbered on without the stop words.
+    """
+    tokens: list[tuple[str, int, int, int]] = []
+    for index, match in enumerate(_TOKEN.finditer(text)):
+        term = _term(match.group().lower())
+        if term is not None:
+            position = tokens[-1][1] + 1 if tokens else index
+            tokens.append((term, position, match.start(), match.end()))
+    return tokens
+
+
+@lru_cache(maxsize=131072)
+def _term(word: str) -> str | None:
+    analysed = [t.text for t in text_analyzer()(word)]
+    return analysed[0] if len(analysed) == 1 else None
 
 
 def _render(text: str, start: int, end: int, found: list[Span]) -> str:

@@ -1,0 +1,29 @@
+"""Snippets and marking: the fast tokenizer must agree with the index analyzer."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.schema import text_analyzer
+from search.snippets import _tokens
+
+from .conftest import ARTICLES
+
+
+@pytest.mark.parametrize("path", sorted(ARTICLES.rglob("*.*")), ids=lambda p: p.name)
+def test_snippet_tokens_are_the_index_terms(path) -> None:  # type: ignore[no-untyped-def]
+    text = path.read_text()
+    expected = [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in text_analyzer()(text, positions=True, chars=True, mode="index")
+    ]
+    assert _tokens(text) == expected
+
+
+def test_stop_words_and_wildcard_characters_tokenize_like_the_index() -> None:
+    text = "The Kyív report* of the U.S. and a café, then E-mail."
+    expected = [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in text_analyzer()(text, positions=True, chars=True, mode="index")
+    ]
+    assert _tokens(text) == expected
