@@ -11,6 +11,7 @@ query then costs one set of matching articles and set intersections.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,20 +30,30 @@ class FacetValue:
     selected: bool = False
 
 
-Postings = dict[str, dict[str, frozenset[int]]]  # facet → value → document numbers
+@dataclass(frozen=True)
+class Postings:
+    """Facet values both ways: value → documents (to filter), document → values (to count)."""
+
+    docs: dict[str, dict[str, frozenset[int]]]  # facet → value → document numbers
+    values: dict[str, dict[int, tuple[str, ...]]]  # facet → document number → values
 
 
 def read_postings(reader: Any) -> Postings:
     """Every facet value and the (live) documents that have it."""
-    postings: Postings = {}
+    docs: dict[str, dict[str, frozenset[int]]] = {}
+    values: dict[str, dict[int, tuple[str, ...]]] = {}
     for name, field in FACETS.items():
-        values: dict[str, frozenset[int]] = {}
+        by_value: dict[str, frozenset[int]] = {}
+        by_doc: dict[int, list[str]] = defaultdict(list)
         if field in reader.indexed_field_names():
             for term in reader.lexicon(field):
                 value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                values[value] = frozenset(reader.postings(field, term).all_ids())
-        postings[name] = values
-    return postings
+                by_value[value] = frozenset(reader.postings(field, term).all_ids())
+                for docnum in by_value[value]:
+                    by_doc[docnum].append(value)
+        docs[name] = by_value
+        values[name] = {docnum: tuple(v) for docnum, v in by_doc.items()}
+    return Postings(docs, values)
 
 
 def clean_filters(filters: Mapping[str, Iterable[str]] | None) -> dict[str, list[str]]:
@@ -68,7 +79,7 @@ def allowed(postings: Postings, filters: Mapping[str, Sequence[str]]) -> frozens
     """Documents that pass every facet filter (OR within a facet, AND across)."""
     passing: frozenset[int] | None = None
     for name, values in filters.items():
-        docs = frozenset().union(*(postings[name].get(v, frozenset()) for v in values))
+        docs = frozenset().union(*(postings.docs[name].get(v, frozenset()) for v in values))
         passing = docs if passing is None else passing & docs
     return passing if passing is not None else frozenset()
 
@@ -78,20 +89,19 @@ def count(
 ) -> dict[str, list[FacetValue]]:
     """Disjunctive counts for each facet over the matched documents."""
     chosen = {
-        name: frozenset().union(*(postings[name].get(v, frozenset()) for v in values))
+        name: frozenset().union(*(postings.docs[name].get(v, frozenset()) for v in values))
         for name, values in filters.items()
     }
     facets: dict[str, list[FacetValue]] = {}
-    for name, values in postings.items():
+    for name, by_doc in postings.values.items():
         base = set(matched)
         for other, docs in chosen.items():
             if other != name:
                 base &= docs
+        tally = Counter(value for docnum in base for value in by_doc.get(docnum, ()))
         selected = set(filters.get(name, ()))
-        counted = [
-            FacetValue(value, len(docs & base), value in selected) for value, docs in values.items()
-        ]
-        counted = [v for v in counted if v.count or v.selected]
+        counted = [FacetValue(value, n, value in selected) for value, n in tally.items()]
+        counted += [FacetValue(value, 0, True) for value in selected - tally.keys()]
         counted.sort(key=lambda v: (-v.count, v.value))
         shown = counted[:SHOWN] + [v for v in counted[SHOWN:] if v.selected]
         if name == "year":

@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 from html import escape
 from itertools import islice
 from pathlib import Path
@@ -458,6 +459,7 @@ def _other_spellings(places: list[Place], place_words: frozenset[str]) -> list[s
     return found
 
 
+@lru_cache(maxsize=65536)
 def _name_words(name: str) -> frozenset[str]:
     return frozenset(t.text for t in name_analyzer()(name))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import search
-from search.facets import FacetValue, count
+from search.facets import FacetValue, Postings, count
 
 QUERY = "the OR in OR said"  # every fixture article
 
@@ -48,7 +48,10 @@ def test_unknown_facets_and_empty_values_are_ignored(ix: search.Index) -> None:
 
 
 def test_a_selected_value_stays_listed_even_with_no_count() -> None:
-    postings = {"country": {"Chad": frozenset({1}), "Peru": frozenset({2})}}
+    postings = Postings(
+        docs={"country": {"Chad": frozenset({1}), "Peru": frozenset({2})}},
+        values={"country": {1: ("Chad",), 2: ("Peru",)}},
+    )
     assert count(postings, {2}, {"country": ["Chad"]})["country"] == [
         FacetValue("Peru", 1, selected=False),
         FacetValue("Chad", 0, selected=True),
