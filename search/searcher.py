@@ -395,7 +395,9 @@ def _collect(
     page = list(first[offset:end])
     if all_words == any_words:
         return page, len(visible), len(visible)
-    matched_all = len(visible.intersection(searcher.docs_for_query(all_words)))
+    # Fewer all-word hits than asked for means that is all of them; a full page
+    # means at least that many, which is all the paging and "few" test need.
+    matched_all = first.scored_length()
     need = end - matched_all
     if need > 0:
         rest = searcher.search(any_words, limit=need, mask=all_words, filter=only)
