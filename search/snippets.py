@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 
-from search.engine import analysis
+from search.engine import accent_map, analysis
 from search.schema import text_analyzer
 
 SNIPPET_CHARS = 320
@@ -111,7 +111,10 @@ def _window(body: str, start: int, end: int, inside: list[Span]) -> tuple[int, i
 
 def spans(text: str, highlight: Highlight) -> list[Span]:
     """Non-overlapping (start, end, is_phrase) character spans to mark, in order."""
-    tokens = _tokens(text)
+    initials = frozenset(w[:2] for w in highlight.words) | frozenset(
+        w[:2] for words, _ in highlight.phrases for w in words
+    )
+    tokens = _tokens(text, initials)
     found: list[tuple[int, int, bool]] = [
         (start, end, False) for word, _, start, end in tokens if word in highlight.words
     ]
@@ -144,23 +147,42 @@ def spans(text: str, highlight: Highlight) -> list[Span]:
 # The index analyzer's tokenizer pattern: RegexTokenizer's default, imported so the
 # two cannot drift apart.
 _TOKEN = analysis.tokenizers.default_pattern
+STOP_WORDS = analysis.filters.STOP_WORDS
 
 
-def _tokens(text: str) -> list[tuple[str, int, int, int]]:
+def _tokens(text: str, initials: frozenset[str] | None = None) -> list[tuple[str, int, int, int]]:
     """(term, position, start, end) for each token, as the index analyzer makes them.
 
     Each distinct word goes through the analyzer once (cached): running the
     analyzer's generator chain over every token of every hit's body was most of
-    a query's time. Positions follow Whoosh's StopFilter: the first kept word keeps
-    its place, the ones after it are numbered on without the stop words.
+    a query's time. With ``initials`` (first two letters of the terms sought),
+    other words are only counted, not analysed. Positions follow Whoosh's
+    StopFilter: the first kept word keeps its place, the ones after it are
+    numbered on without the stop words.
     """
     tokens: list[tuple[str, int, int, int]] = []
+    first: int | None = None
+    kept = 0
     for index, match in enumerate(_TOKEN.finditer(text)):
-        term = _term(match.group().lower())
+        word = match.group().lower()
+        if initials is not None and word[:3].translate(accent_map)[:2] not in initials:
+            if _kept(word):
+                first = index if first is None else first
+                kept += 1
+            continue
+        term = _term(word)
         if term is not None:
-            position = tokens[-1][1] + 1 if tokens else index
-            tokens.append((term, position, match.start(), match.end()))
+            first = index if first is None else first
+            tokens.append((term, first + kept, match.start(), match.end()))
+            kept += 1
     return tokens
+
+
+def _kept(word: str) -> bool:
+    """Would the analyzer keep this word (not a stop word, not too short)?"""
+    if word.isascii():
+        return len(word) >= 2 and word not in STOP_WORDS
+    return _term(word) is not None
 
 
 @lru_cache(maxsize=131072)

@@ -27,3 +27,11 @@ def test_stop_words_and_wildcard_characters_tokenize_like_the_index() -> None:
         for t in text_analyzer()(text, positions=True, chars=True, mode="index")
     ]
     assert _tokens(text) == expected
+
+
+@pytest.mark.parametrize("path", sorted(ARTICLES.rglob("*.*")), ids=lambda p: p.name)
+def test_tokens_for_chosen_initials_are_the_same_terms_at_the_same_places(path) -> None:  # type: ignore[no-untyped-def]
+    text = path.read_text()
+    everything = _tokens(text)
+    initials = frozenset({"ky", "pr", "bu"})
+    assert _tokens(text, initials) == [t for t in everything if t[0][:2] in initials]
