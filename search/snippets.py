@@ -114,7 +114,8 @@ def spans(text: str, highlight: Highlight) -> list[Span]:
     initials = frozenset(w[:2] for w in highlight.words) | frozenset(
         w[:2] for words, _ in highlight.phrases for w in words
     )
-    tokens = _tokens(text, initials)
+    # Without phrases, positions do not matter: find just the words that could match.
+    tokens = _tokens(text, initials) if highlight.phrases else _candidates(text, initials)
     found: list[tuple[int, int, bool]] = [
         (start, end, False) for word, _, start, end in tokens if word in highlight.words
     ]
@@ -176,6 +177,41 @@ def _tokens(text: str, initials: frozenset[str] | None = None) -> list[tuple[str
             tokens.append((term, first + kept, match.start(), match.end()))
             kept += 1
     return tokens
+
+
+def _candidates(text: str, initials: frozenset[str]) -> list[tuple[str, int, int, int]]:
+    """(term, -1, start, end) for the tokens starting with one of ``initials``."""
+    tokens = []
+    for match in _initials_pattern(initials).finditer(text):
+        term = _term(match.group().lower())
+        if term is not None:
+            tokens.append((term, -1, match.start(), match.end()))
+    return tokens
+
+
+@lru_cache(maxsize=1024)
+def _initials_pattern(initials: frozenset[str]) -> re.Pattern[str]:
+    """Tokens (as the tokenizer cuts them) whose first two letters fold to an initial."""
+    starts = "|".join(
+        "".join(
+            f"[{re.escape(''.join(sorted(_FOLDS_TO.get(c, {c}) | {c, c.upper()})))}]"
+            for c in initial
+        )
+        for initial in sorted(initials)
+    )
+    # Not inside a token: after neither a word character nor "x." of a dotted token.
+    return re.compile(rf"(?<![\w*])(?<![\w*]\.)(?:{starts})[\w*]*(?:\.?[\w*]+)*")
+
+
+def _folds_to() -> dict[str, set[str]]:
+    table: dict[str, set[str]] = {}
+    for code, folded in accent_map.items():
+        if isinstance(folded, str) and len(folded) == 1:
+            table.setdefault(folded.lower(), set()).add(chr(code))
+    return table
+
+
+_FOLDS_TO = _folds_to()
 
 
 def _kept(word: str) -> bool:

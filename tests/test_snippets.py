@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.schema import text_analyzer
-from search.snippets import _tokens
+from search.snippets import _candidates, _tokens
 
 from .conftest import ARTICLES
 
@@ -35,3 +35,10 @@ def test_tokens_for_chosen_initials_are_the_same_terms_at_the_same_places(path) 
     everything = _tokens(text)
     initials = frozenset({"ky", "pr", "bu"})
     assert _tokens(text, initials) == [t for t in everything if t[0][:2] in initials]
+
+
+def test_candidate_tokens_match_the_full_tokenizer_for_their_initials() -> None:
+    text = "Kyív and KYIV, the U.S. budget; Éric's budgets. A bus-stop in Kyiv."
+    initials = frozenset({"ky", "bu", "er", "us"})
+    wanted = [(t[0], t[2], t[3]) for t in _tokens(text) if t[0][:2] in initials]
+    assert [(t[0], t[2], t[3]) for t in _candidates(text, initials)] == wanted
