@@ -400,8 +400,12 @@ def _collect(
     matched_all = first.scored_length()
     need = end - matched_all
     if need > 0:
-        rest = searcher.search(any_words, limit=need, mask=all_words, filter=only)
-        page += list(rest[max(0, offset - matched_all) : need])
+        # Every all-word hit is in ``first`` here: skip them in Python rather than
+        # with a mask, which stops Whoosh from skipping low-scoring blocks.
+        seen = {hit.docnum for hit in first}
+        rest = searcher.search(any_words, limit=end + matched_all, filter=only)
+        partial = [hit for hit in rest if hit.docnum not in seen]
+        page += partial[max(0, offset - matched_all) : need]
     return page, len(visible), matched_all
 
 
