@@ -38,6 +38,7 @@ test: lint
 bench: install
 	$(PY) bench/index_speed.py $(BBC)
 	$(PY) bench/extraction.py
+	$(PY) bench/query_speed.py $(BBC)
 
 screenshot: $(VENV)/.installed-test
 	$(PY) docs/screenshot.py docs/results.png

@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BBC, require, table  # noqa: E402
-from bench.index_speed import plain_whoosh  # noqa: E402
-from search import build_index, open_index  # noqa: E402
-from search.engine import index, qparser  # noqa: E402
+from bench.common import BBC, require, table
+from bench.index_speed import plain_whoosh
+from search import build_index, open_index
+from search.engine import index, qparser
 
 
 def make_queries(corpus: Path, count: int) -> list[str]:
@@ -90,8 +90,15 @@ def main() -> None:
         ("news-search API, first time", first_times),
         ("news-search API, repeated (cache)", cached_times),
     ):
-        rows.append([name, statistics.median(times), p95(times),
-                     statistics.median(times) / base_median, p95(times) / base_p95])
+        rows.append(
+            [
+                name,
+                statistics.median(times),
+                p95(times),
+                statistics.median(times) / base_median,
+                p95(times) / base_p95,
+            ]
+        )
     print(f"{len(queries)} queries over {corpus}, 10 hits a page, in ms\n")
     print(table(["run", "median", "p95", "median vs plain", "p95 vs plain"], rows))
     speedup = p95(first_times) / p95(cached_times)
