@@ -57,6 +57,10 @@ class Results:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     #: The facet values the results were filtered to.
     filters: dict[str, list[str]] = field(default_factory=dict)
+    #: "relevance" or "newest".
+    sort: str = "relevance"
+    #: Results per year, oldest first, when articles have dates.
+    histogram: dict[str, int] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:

@@ -13,9 +13,10 @@ import json
 import re
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from datetime import datetime, timedelta
 from functools import lru_cache
 from html import escape
 from itertools import islice
@@ -96,15 +97,23 @@ class Index:
         page_size: int = 10,
         explain: bool = False,
         filters: Mapping[str, Iterable[str]] | None = None,
+        sort: str = "relevance",
+        since: str | None = None,
+        until: str | None = None,
     ) -> Results:
         """Run a query and return one page of ranked, highlighted hits, with facets.
 
         ``filters`` maps a facet ("country", "speaker", "outlet", "year") to the
-        values to keep: OR within a facet, AND across facets. ``explain`` adds each
+        values to keep: OR within a facet, AND across facets. ``sort`` is
+        "relevance" or "newest"; ``since``/``until`` ("2005", "2005-03",
+        "2005-03-14") keep articles dated in that range. ``explain`` adds each
         hit's score per field. Recent results are cached per index generation, so
         a repeated query is answered from memory until the index on disk changes.
         """
         chosen = clean_filters(filters)
+        if sort not in SORTS:
+            raise SearchError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        dates = (day(since, "since"), day(until, "until", end=True))
         started = time.perf_counter()
         page = max(1, int(page))
         page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
@@ -115,6 +124,8 @@ class Index:
             page_size,
             explain,
             tuple((name, tuple(values)) for name, values in chosen.items()),
+            sort,
+            dates,
         )
         with self._lock:
             cached = self._cache.get(key)
@@ -122,7 +133,7 @@ class Index:
                 self._cache.move_to_end(key)
         if cached is not None:
             return replace(cached, elapsed=time.perf_counter() - started, cached=True)
-        results = self._search(query_text, page, page_size, explain, chosen, started)
+        results = self._search(query_text, page, page_size, explain, chosen, sort, dates, started)
         with self._lock:
             self._cache[key] = results
             while len(self._cache) > _CACHE_SIZE:
@@ -136,6 +147,8 @@ class Index:
         page_size: int,
         explain: bool,
         filters: dict[str, list[str]],
+        sort: str,
+        dates: tuple[datetime | None, datetime | None],
         started: float,
     ) -> Results:
         text = " ".join(query_text.split())
@@ -162,16 +175,21 @@ class Index:
         try:
             postings = self._postings(searcher)
             matching = frozenset(searcher.docs_for_query(any_words))
-            found, total, matched_all = _collect(
-                searcher,
-                all_words,
-                any_words,
-                (page - 1) * page_size,
-                page_size,
-                filter_query(filters),
-                matching & allowed(postings, filters) if filters else matching,
-            )
+            in_range = _date_range(*dates)
+            if in_range is not None:
+                matching &= frozenset(searcher.docs_for_query(in_range))
+            visible = matching & allowed(postings, filters) if filters else matching
+            only = _all_of(filter_query(filters), in_range)
+            offset = (page - 1) * page_size
+            if sort == "newest":
+                found = _newest(searcher, any_words, offset, page_size, only)
+                total = matched_all = len(visible)
+            else:
+                found, total, matched_all = _collect(
+                    searcher, all_words, any_words, offset, page_size, only, visible
+                )
             facets = count_facets(postings, matching, filters)
+            histogram = _histogram(postings, visible)
         except (EOFError, OSError) as error:
             raise CorruptIndexError(str(self.index_dir), repr(error)) from error
         terms = _highlight(searcher, any_words)
@@ -209,6 +227,8 @@ class Index:
             also_matched=list(dict.fromkeys(name for hit in hits for name in hit.also_matched)),
             facets=facets,
             filters=filters,
+            sort=sort,
+            histogram=histogram,
         )
 
     def article(self, article_id: str) -> Article:
@@ -374,6 +394,68 @@ def _usable(q: Any) -> bool:
         and q is not query.NullQuery
         and any(leaf is not query.NullQuery for leaf in q.leaves())
     )
+
+
+SORTS = ("relevance", "newest")
+
+
+def day(text: str | None, name: str, *, end: bool = False) -> datetime | None:
+    """ "2005", "2005-03" or "2005-03-14" as the first (or, with ``end``, last) moment."""
+    if text is None or not text.strip():
+        return None
+    parts = text.strip().split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if len(numbers) > 3 or not 1 <= numbers[0] <= 9999:
+            raise ValueError
+        year, month, dom = [*numbers, 0, 0][:3]
+        if not end:
+            return datetime(year, month or 1, dom or 1)
+        if dom:
+            return datetime(year, month, dom, 23, 59, 59)
+        if month:
+            following = datetime(year + month // 12, month % 12 + 1, 1)
+            return following - timedelta(seconds=1)
+        return datetime(year, 12, 31, 23, 59, 59)
+    except ValueError:
+        raise SearchError(
+            f"{name} must be a date like 2005, 2005-03 or 2005-03-14, not {text[:40]!r}"
+        ) from None
+
+
+def _newest(searcher: Any, q: Any, offset: int, size: int, only: Any) -> list[Any]:
+    """One page by date, newest first; undated articles after them, by relevance."""
+    end = offset + size
+    dated = query.Every("date")
+    first = searcher.search(
+        q, limit=end, filter=_all_of(only, dated), sortedby="date", reverse=True
+    )
+    page = list(first[offset:end])
+    need = end - first.scored_length()
+    if need > 0:
+        undated = searcher.search(q, limit=need, filter=only, mask=dated)
+        page += list(undated[max(0, offset - first.scored_length()) : need])
+    return page
+
+
+def _date_range(start: datetime | None, end: datetime | None) -> Any:
+    if start is None and end is None:
+        return None
+    return query.DateRange("date", start, end)
+
+
+def _all_of(*parts: Any) -> Any:
+    present = [p for p in parts if p is not None]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else query.And(present)
+
+
+def _histogram(postings: Postings, docs: frozenset[int]) -> dict[str, int]:
+    """Results per year, oldest first, over every result (empty when none is dated)."""
+    years = postings.values.get("year", {})
+    counts = Counter(year for docnum in docs for year in years.get(docnum, ()))
+    return dict(sorted(counts.items()))
 
 
 def _collect(

@@ -146,3 +146,17 @@ def test_quote_cards_link_to_the_quote_in_the_article(page: Page, base_url: str)
     expect(page.locator("h1")).to_have_text("Finance minister defends budget plan")
     assert "#p-" in page.url
     expect(page.locator("p:target")).to_contain_text("honest")
+
+
+def test_pagination_walks_to_the_last_page_without_repeats(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/search?q=the+OR+in+OR+said+OR+harbour&page_size=2")
+    total = int(page.locator("#total").inner_text())
+    seen: list[str] = []
+    while True:
+        seen += [a.get_attribute("href") or "" for a in page.locator("li.hit h2 a").all()]
+        following = page.locator("a[rel=next]")
+        if following.count() == 0:
+            break
+        following.click()
+    assert len(seen) == total == len(set(seen))
+    expect(page.locator(".pages span")).to_contain_text(f"of {(total + 1) // 2}")

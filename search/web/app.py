@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 import bottle
 
-from search.errors import ArticleNotFoundError, CorruptIndexError
+from search.errors import ArticleNotFoundError, CorruptIndexError, SearchError
 from search.schema import FACETS
 from search.searcher import MAX_PAGE_SIZE, Index
 from search.snippets import Highlight, mark
@@ -59,10 +59,11 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     @app.get("/search")
     def search_page() -> str:
         query, page, size = _search_args(app)
-        filters = _filters()
-        results = index_().search(query, page=page, page_size=size, filters=filters)
+        results = _run_search(index_(), query, page, size)
         view = "quotes" if _arg("view") == "quotes" else "articles"
-        state = _SearchState(query, size, results.filters, view)
+        state = _SearchState(
+            query, size, results.filters, view, results.sort, _arg("since"), _arg("until")
+        )
         return _page(
             "results.tpl",
             title=f"{query} – search" if query else "Search",
@@ -71,7 +72,9 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
             page_url=state.page_url,
             facet_url=state.facet_url,
             view_url=state.view_url,
+            sort_url=state.sort_url,
             view=state.view,
+            state=state,
             facet_labels=FACET_LABELS,
         )
 
@@ -93,10 +96,7 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     def search_api() -> str:
         query, page, size = _search_args(app)
         explain = _arg("explain").lower() in ("1", "true", "yes")
-        results = index_().search(
-            query, page=page, page_size=size, explain=explain, filters=_filters()
-        )
-        return _json(results.to_dict())
+        return _json(_run_search(index_(), query, page, size, explain=explain).to_dict())
 
     @app.get("/api/articles/<article_id:path>")
     def article_api(article_id: str) -> str:
@@ -163,6 +163,23 @@ def _article(ix: Index, article_id: str) -> Any:
         bottle.abort(404, str(error))
 
 
+def _run_search(ix: Index, query: str, page: int, size: int, *, explain: bool = False) -> Any:
+    """The search both the page and the JSON API run, from the URL's parameters."""
+    try:
+        return ix.search(
+            query,
+            page=page,
+            page_size=size,
+            explain=explain,
+            filters=_filters(),
+            sort=_arg("sort") or "relevance",
+            since=_arg("since") or None,
+            until=_arg("until") or None,
+        )
+    except SearchError as error:  # a bad sort or date: say so, as for a bad page number
+        bottle.abort(400, str(error))
+
+
 def _filters() -> dict[str, list[str]]:
     """Facet selections from the URL: ?country=Ukraine&country=Poland&year=2005."""
     return {name: [_recode(v) for v in bottle.request.query.getall(name)] for name in FACETS}
@@ -176,6 +193,9 @@ class _SearchState:
     size: int
     filters: dict[str, list[str]]
     view: str
+    sort: str = "relevance"
+    since: str = ""
+    until: str = ""
 
     def url(self, page: int = 1, **changes: Any) -> str:
         state = replace(self, **changes)
@@ -183,6 +203,13 @@ class _SearchState:
         params += [(name, value) for name, values in state.filters.items() for value in values]
         if state.view != "articles":
             params.append(("view", state.view))
+        if state.sort != "relevance":
+            params.append(("sort", state.sort))
+        params += [
+            (name, value)
+            for name, value in (("since", state.since), ("until", state.until))
+            if value
+        ]
         if page != 1:
             params.append(("page", page))
         if state.size != _DEFAULT_PAGE_SIZE:
@@ -200,6 +227,9 @@ class _SearchState:
 
     def view_url(self, view: str) -> str:
         return self.url(view=view)
+
+    def sort_url(self, sort: str) -> str:
+        return self.url(sort=sort)
 
 
 def _page(name: str, **context: Any) -> str:

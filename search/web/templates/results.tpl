@@ -26,10 +26,16 @@
   </ul>
 </div>
 %   end
+<div class="controls">
 <nav class="views" aria-label="Show">
   <a href="{{view_url('articles')}}" aria-current="{{'page' if view == 'articles' else 'false'}}">Articles</a>
   <a href="{{view_url('quotes')}}" aria-current="{{'page' if view == 'quotes' else 'false'}}" id="quotes-view">Quotes</a>
 </nav>
+<nav class="views" aria-label="Sort by">
+  <a href="{{sort_url('relevance')}}" aria-current="{{'page' if results.sort == 'relevance' else 'false'}}" id="sort-relevance">Relevance</a>
+  <a href="{{sort_url('newest')}}" aria-current="{{'page' if results.sort == 'newest' else 'false'}}" id="sort-newest">Newest</a>
+</nav>
+</div>
 %   if view == 'quotes':
 %     cards = [(hit, q) for hit in results.hits for q in hit.matched_quotes]
 %     if not cards and results.hits:
@@ -73,8 +79,34 @@
 %   end
 % end
 </section>
-% if any(results.facets.values()):
+% if any(results.facets.values()) or results.histogram or state.since or state.until:
 <aside class="facets" aria-label="Filter the results">
+%   if results.histogram:
+%     top = max(results.histogram.values())
+  <section class="histogram" aria-label="Results per year">
+    <h2>Over time</h2>
+    <ol>
+%     for year, n in results.histogram.items():
+      <li><span class="bar h{{max(1, round(10 * n / top))}}"></span><span class="year">{{year}}</span> <span class="count">{{n}}</span></li>
+%     end
+    </ol>
+  </section>
+%   end
+  <form class="dates" action="/search" method="get">
+    <input type="hidden" name="q" value="{{query}}">
+%   for name, values in results.filters.items():
+%     for value in values:
+    <input type="hidden" name="{{name}}" value="{{value}}">
+%     end
+%   end
+%   if results.sort != 'relevance':
+    <input type="hidden" name="sort" value="{{results.sort}}">
+%   end
+    <h2>Dates</h2>
+    <label for="since">From</label> <input id="since" name="since" size="10" placeholder="2004" value="{{state.since}}">
+    <label for="until">to</label> <input id="until" name="until" size="10" placeholder="2005-06" value="{{state.until}}">
+    <button type="submit">Apply</button>
+  </form>
 %   for name, values in results.facets.items():
 %     if values:
   <section class="facet" id="facet-{{name}}">
