@@ -34,6 +34,9 @@ class Hit:
     #: The article's quotes that the query matched, by their words or their speaker.
     matched_quotes: list[Quote] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class Results:

@@ -35,6 +35,7 @@ from search.snippets import Highlight, Marked, mark
 MAX_QUERY_CHARS = 500
 _MAX_MARKED = 256
 _CACHE_SIZE = 512
+_RELATED_TERMS = 20
 _MIN_PATTERN_PREFIX = 2
 #: Queries finding fewer articles than this get a spelling suggestion, if one finds more.
 _FEW = 3
@@ -237,6 +238,19 @@ class Index:
         if stored is None:
             raise ArticleNotFoundError(article_id)
         return Article.from_dict(json.loads(stored["article"]))
+
+    def related(self, article_id: str, *, limit: int = 5) -> list[Hit]:
+        """Articles most like this one ("more like this"), by the body's distinctive words."""
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            raise ArticleNotFoundError(article_id)
+        # Whoosh's default of 5 terms often finds nothing on real text.
+        similar = searcher.more_like(docnum, "body", numterms=_RELATED_TERMS, top=limit)
+        return [
+            _hit(hit, Highlight(), rank, None, frozenset(), frozenset())
+            for rank, hit in enumerate(similar, 1)
+        ]
 
     def highlight(self, query_text: str) -> Highlight:
         """What highlighting marks for a query: its words (prefixes expanded) and phrases."""

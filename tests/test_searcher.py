@@ -266,3 +266,11 @@ def test_place_filter_includes_the_places_inside_a_country(ix: search.Index) -> 
     ids = {h.id for h in ix.search("place:ukraine").hits}
     assert ids == {"world/kyiv-rally.txt", "world/kiev-archive.txt"}
     assert {h.id for h in ix.search("place:lisbon").hits} == {"energy-page.html"}
+
+
+def test_related_articles_share_the_distinctive_words(ix: search.Index) -> None:
+    related = [h.id for h in ix.related("world/kyiv-rally.txt")]
+    assert related and "world/kyiv-rally.txt" not in related
+    assert "world/kiev-archive.txt" in related
+    with pytest.raises(search.ArticleNotFoundError):
+        ix.related("no/such.txt")

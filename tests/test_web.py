@@ -254,3 +254,12 @@ def test_quotes_view_lists_matching_quotes_as_cards(client: httpx.Client) -> Non
     assert link.startswith("/article/world/kyiv-rally.txt?q=speaker%3Amarchenko#p-")
     article = _soup(client.get(link.split("#")[0]))
     assert article.find(id=link.split("#")[1]) is not None
+
+
+def test_article_page_offers_more_like_this(client: httpx.Client) -> None:
+    page = _soup(client.get("/article/world/kyiv-rally.txt"))
+    links = [a["href"] for a in page.select(".related a")]
+    assert links and all(href.startswith("/article/") for href in links)
+    api = client.get("/api/articles/world/kyiv-rally.txt/related").json()
+    assert [f"/article/{hit['id']}" for hit in api] == links
+    assert client.get("/api/articles/no/such.txt/related").status_code == 404

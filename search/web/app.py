@@ -90,6 +90,7 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
             article=article,
             headline_html=mark(article.headline, terms),
             paragraphs_html=[mark(p, terms) for p in article.paragraphs],
+            related=index_().related(article.id),
         )
 
     @app.get("/api/search")
@@ -97,6 +98,11 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
         query, page, size = _search_args(app)
         explain = _arg("explain").lower() in ("1", "true", "yes")
         return _json(_run_search(index_(), query, page, size, explain=explain).to_dict())
+
+    @app.get("/api/articles/<article_id:path>/related")
+    def related_api(article_id: str) -> str:
+        _article(index_(), article_id)  # a 404 for an unknown id
+        return _json([hit.to_dict() for hit in index_().related(article_id)])
 
     @app.get("/api/articles/<article_id:path>")
     def article_api(article_id: str) -> str:

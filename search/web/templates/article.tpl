@@ -25,6 +25,16 @@
     </ul>
   </section>
 % end
+% if related:
+  <section class="related">
+    <h2>More like this</h2>
+    <ul>
+%   for hit in related:
+      <li><a href="/article/{{quote(hit.id)}}">{{hit.headline}}</a></li>
+%   end
+    </ul>
+  </section>
+% end
 % if article.locations:
   <section>
     <h2>Places</h2>
