@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ from typing import Any
 from tqdm import tqdm
 
 from search.articles import Article, content_hash, read_article
+from search.duplicates import MIN_SHARED, THRESHOLD, keys, resemblance, sketch
 from search.engine import EmptyIndexError, LockError, index
 from search.errors import ArticleError, IndexLockedError, SearchError
 from search.extract import extract
@@ -102,8 +104,9 @@ def build_index(
     ix = _open_or_create(Path(index_dir))
     stats = IndexStats()
     files, stats.ignored = discover(folder)
-    with ix.searcher() as searcher:
-        indexed = {f["id"]: f["content_hash"] for f in searcher.reader().all_stored_fields()}
+    searcher = ix.searcher()  # the committed index, for hashes and near-duplicates
+    indexed = {f["id"]: f["content_hash"] for f in searcher.reader().all_stored_fields()}
+    groups = _Groups(searcher.reader())
     seen: set[str] = set()
     writer = None
     try:
@@ -131,7 +134,13 @@ def build_index(
                     FileProblem(str(path), f"not UTF-8: decoded as {article.encoding}")
                 )
             writer = writer or _writer(ix, Path(index_dir), wait, notify)
-            writer.update_document(**document(article))
+            values = sketch(article.body)
+            writer.update_document(
+                **document(article),
+                sketch=values,
+                dupe_keys=" ".join(keys(values)),
+                dupe_group=groups.assign(article_id, values),
+            )
             if article_id in indexed:
                 stats.updated += 1
             else:
@@ -146,9 +155,53 @@ def build_index(
         if writer is not None:
             writer.cancel()  # leaves the previous generation readable, and releases the lock
         raise
+    finally:
+        searcher.close()
     stats.documents = ix.doc_count()
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+class _Groups:
+    """Puts each new article in a group of near-duplicates: with an article already
+    indexed, or one added earlier in this run, that it resembles; else in its own."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.this_run: dict[str, list[tuple[str, tuple[int, ...], str]]] = defaultdict(list)
+
+    def assign(self, article_id: str, values: tuple[int, ...]) -> str:
+        terms = keys(values)
+        candidates: dict[str, tuple[tuple[int, ...], str]] = {}
+        shared: Counter[str] = Counter()
+        for term in terms:
+            if ("dupe_keys", term) in self.reader:
+                for docnum in self.reader.postings("dupe_keys", term).all_ids():
+                    shared[f"#{docnum}"] += 1
+            for other_id, other_values, group in self.this_run[term]:
+                shared[other_id] += 1
+                candidates[other_id] = (other_values, group)
+        best: tuple[float, str] | None = None
+        for key, count in shared.items():
+            if count < MIN_SHARED:
+                continue
+            if key.startswith("#"):
+                stored = self.reader.stored_fields(int(key[1:]))
+                if stored.get("id") == article_id:
+                    continue  # its own previous version
+                other = (
+                    tuple(stored.get("sketch") or ()),
+                    stored.get("dupe_group") or stored["id"],
+                )
+            else:
+                other = candidates[key]
+            score = resemblance(values, other[0])
+            if score >= THRESHOLD and (best is None or score > best[0]):
+                best = (score, other[1])
+        group = best[1] if best else article_id
+        for term in terms:
+            self.this_run[term].append((article_id, values, group))
+        return group
 
 
 def document(article: Article) -> dict[str, Any]:

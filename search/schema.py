@@ -16,7 +16,7 @@ from search.engine import accent_map, analysis, fields
 
 #: Schema version, kept beside the index so an index from an older schema is rebuilt, not
 #: misread (a changed analyzer keeps the field names but changes every term).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _MARKER = "news-search.json"
 
 #: Facets: URL/API name → index field. Places are rolled up to their country.
@@ -74,6 +74,11 @@ def build_schema() -> fields.Schema:
         date=fields.DATETIME(stored=True, sortable=True),
         # The whole extracted Article as JSON: what Index.article() and hits return.
         article=fields.STORED(),
+        # Near-duplicates (search/duplicates.py): sketch values to find candidates,
+        # the sketch itself, and the group an article was put in.
+        dupe_keys=fields.KEYWORD(),
+        sketch=fields.STORED(),
+        dupe_group=fields.ID(stored=True),
         # Facet values as shown to readers (case kept): one term per value.
         **{field: fields.KEYWORD(commas=True) for field in FACETS.values()},
     )
