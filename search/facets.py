@@ -36,6 +36,8 @@ class Postings:
 
     docs: dict[str, dict[str, frozenset[int]]]  # facet → value → document numbers
     values: dict[str, dict[int, tuple[str, ...]]]  # facet → document number → values
+    #: Document → the other documents of its near-duplicate group (groups of two or more).
+    copies: dict[int, frozenset[int]]
 
 
 def read_postings(reader: Any) -> Postings:
@@ -53,7 +55,26 @@ def read_postings(reader: Any) -> Postings:
                     by_doc[docnum].append(value)
         docs[name] = by_value
         values[name] = {docnum: tuple(v) for docnum, v in by_doc.items()}
-    return Postings(docs, values)
+    copies: dict[int, frozenset[int]] = {}
+    for term in (
+        reader.lexicon("dupe_group") if "dupe_group" in reader.indexed_field_names() else ()
+    ):
+        group = frozenset(reader.postings("dupe_group", term).all_ids())
+        if len(group) > 1:
+            for docnum in group:
+                copies[docnum] = group - {docnum}
+    return Postings(docs, values, copies)
+
+
+def hidden_copies(postings: Postings, matching: frozenset[int]) -> frozenset[int]:
+    """Matching documents that are copies of another matching one (the earliest indexed
+    of each group stands for it), so a story appears once, with "+N similar"."""
+    return frozenset(
+        docnum
+        for docnum in matching
+        if docnum in postings.copies
+        and min(postings.copies[docnum] & matching, default=docnum) < docnum
+    )
 
 
 def clean_filters(filters: Mapping[str, Iterable[str]] | None) -> dict[str, list[str]]:

@@ -33,6 +33,8 @@ class Hit:
     also_matched: list[str] = field(default_factory=list)
     #: The article's quotes that the query matched, by their words or their speaker.
     matched_quotes: list[Quote] = field(default_factory=list)
+    #: Near-duplicates of this article in the results, shown once under it ("+2 similar").
+    similar: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

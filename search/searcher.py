@@ -26,7 +26,14 @@ from typing import Any
 from search.articles import Article, Place, Quote
 from search.engine import EmptyIndexError, index, qparser, query
 from search.errors import ArticleNotFoundError, CorruptIndexError, NoIndexError, SearchError
-from search.facets import Postings, allowed, clean_filters, filter_query, read_postings
+from search.facets import (
+    Postings,
+    allowed,
+    clean_filters,
+    filter_query,
+    hidden_copies,
+    read_postings,
+)
 from search.facets import count as count_facets
 from search.results import Hit, Results
 from search.schema import DEFAULT_FIELDS, name_analyzer, schema_is_current, text_analyzer
@@ -179,15 +186,17 @@ class Index:
             in_range = _date_range(*dates)
             if in_range is not None:
                 matching &= frozenset(searcher.docs_for_query(in_range))
+            copies = hidden_copies(postings, matching)
+            matching -= copies
             visible = matching & allowed(postings, filters) if filters else matching
             only = _all_of(filter_query(filters), in_range)
             offset = (page - 1) * page_size
             if sort == "newest":
-                found = _newest(searcher, any_words, offset, page_size, only)
+                found = _newest(searcher, any_words, offset, page_size, only, copies)
                 total = matched_all = len(visible)
             else:
                 found, total, matched_all = _collect(
-                    searcher, all_words, any_words, offset, page_size, only, visible
+                    searcher, all_words, any_words, offset, page_size, only, visible, copies
                 )
             facets = count_facets(postings, matching, filters)
             histogram = _histogram(postings, visible)
@@ -197,13 +206,19 @@ class Index:
         place_words = _field_words(any_words, "locations")
         speaker_words = _field_words(any_words, "speaker")
         hits = [
-            _hit(
-                h,
-                terms,
-                (page - 1) * page_size + i + 1,
-                _explain(searcher, any_words, h.docnum) if explain else None,
-                place_words,
-                speaker_words,
+            replace(
+                _hit(
+                    h,
+                    terms,
+                    (page - 1) * page_size + i + 1,
+                    _explain(searcher, any_words, h.docnum) if explain else None,
+                    place_words,
+                    speaker_words,
+                ),
+                similar=sorted(
+                    searcher.stored_fields(d)["id"]
+                    for d in postings.copies.get(h.docnum, frozenset()) & copies
+                ),
             )
             for i, h in enumerate(found)
         ]
@@ -246,10 +261,16 @@ class Index:
         if docnum is None:
             raise ArticleNotFoundError(article_id)
         # Whoosh's default of 5 terms often finds nothing on real text.
-        similar = searcher.more_like(docnum, "body", numterms=_RELATED_TERMS, top=limit)
+        similar = searcher.more_like(docnum, "body", numterms=_RELATED_TERMS, top=limit * 3)
+        copies = self._postings(searcher).copies
+        shown: list[Any] = []
+        for hit in similar:
+            taken = {docnum, *(h.docnum for h in shown)}
+            if not taken & (copies.get(hit.docnum, frozenset()) | {hit.docnum}):
+                shown.append(hit)  # not the article again, nor a copy of one listed
         return [
             _hit(hit, Highlight(), rank, None, frozenset(), frozenset())
-            for rank, hit in enumerate(similar, 1)
+            for rank, hit in enumerate(shown[:limit], 1)
         ]
 
     def highlight(self, query_text: str) -> Highlight:
@@ -437,17 +458,25 @@ def day(text: str | None, name: str, *, end: bool = False) -> datetime | None:
         ) from None
 
 
-def _newest(searcher: Any, q: Any, offset: int, size: int, only: Any) -> list[Any]:
+def _newest(
+    searcher: Any, q: Any, offset: int, size: int, only: Any, copies: frozenset[int]
+) -> list[Any]:
     """One page by date, newest first; undated articles after them, by relevance."""
     end = offset + size
     dated = query.Every("date")
     first = searcher.search(
-        q, limit=end, filter=_all_of(only, dated), sortedby="date", reverse=True
+        q,
+        limit=end,
+        filter=_all_of(only, dated),
+        sortedby="date",
+        reverse=True,
+        mask=set(copies) or None,
     )
     page = list(first[offset:end])
     need = end - first.scored_length()
     if need > 0:
-        undated = searcher.search(q, limit=need, filter=only, mask=dated)
+        hide = set(copies) | set(searcher.docs_for_query(dated))
+        undated = searcher.search(q, limit=need, filter=only, mask=hide)
         page += list(undated[max(0, offset - first.scored_length()) : need])
     return page
 
@@ -480,6 +509,7 @@ def _collect(
     size: int,
     only: Any,
     visible: frozenset[int],
+    copies: frozenset[int],
 ) -> tuple[list[Any], int, int]:
     """One page of hits, all-word matches first; the total, and how many hold every word.
 
@@ -487,7 +517,7 @@ def _collect(
     ``visible`` the documents that match the query and the filters, which gives the
     counts without running the query again."""
     end = offset + size
-    first = searcher.search(all_words, limit=end, filter=only)
+    first = searcher.search(all_words, limit=end, filter=only, mask=set(copies) or None)
     page = list(first[offset:end])
     if all_words == any_words:
         return page, len(visible), len(visible)
@@ -498,8 +528,8 @@ def _collect(
     if need > 0:
         # Every all-word hit is in ``first`` here: skip them in Python rather than
         # with a mask, which stops Whoosh from skipping low-scoring blocks.
-        seen = {hit.docnum for hit in first}
-        rest = searcher.search(any_words, limit=end + matched_all, filter=only)
+        seen = {hit.docnum for hit in first} | copies
+        rest = searcher.search(any_words, limit=end + len(seen), filter=only)
         partial = [hit for hit in rest if hit.docnum not in seen]
         page += partial[max(0, offset - matched_all) : need]
     return page, len(visible), matched_all

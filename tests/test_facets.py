@@ -51,6 +51,7 @@ def test_a_selected_value_stays_listed_even_with_no_count() -> None:
     postings = Postings(
         docs={"country": {"Chad": frozenset({1}), "Peru": frozenset({2})}},
         values={"country": {1: ("Chad",), 2: ("Peru",)}},
+        copies={},
     )
     assert count(postings, {2}, {"country": ["Chad"]})["country"] == [
         FacetValue("Peru", 1, selected=False),

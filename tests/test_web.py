@@ -263,3 +263,18 @@ def test_article_page_offers_more_like_this(client: httpx.Client) -> None:
     api = client.get("/api/articles/world/kyiv-rally.txt/related").json()
     assert [f"/article/{hit['id']}" for hit in api] == links
     assert client.get("/api/articles/no/such.txt/related").status_code == 404
+
+
+def test_near_duplicates_show_as_one_result_with_similar_links(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    story = "The harbour bridge will close for eighteen months of repairs, the council said. " * 4
+    (folder / "a.txt").write_text("Bridge to close\n\n" + story)
+    (folder / "b.txt").write_text("Bridge closure\n\n" + story + "More later.")
+    build_index(folder, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        http = httpx.Client(transport=httpx.WSGITransport(app=make_app(ix)), base_url="http://t")
+        page = _soup(http.get("/search", params={"q": "bridge"}))
+    assert page.find(id="total").get_text() == "1"
+    assert page.select_one(".similar").get_text(" ", strip=True).startswith("+1 similar")
+    assert page.select_one(".similar a")["href"].startswith("/article/b.txt")

@@ -55,6 +55,13 @@
   <li class="hit">
     <h2><a href="/article/{{quote(hit.id)}}?{{urlencode({'q': query})}}">{{!hit.headline_html}}</a></h2>
     <p class="snippet">{{!hit.snippet}}</p>
+%     if hit.similar:
+    <p class="similar">+{{len(hit.similar)}} similar: 
+%       for n, other in enumerate(hit.similar):
+      <a href="/article/{{quote(other)}}?{{urlencode({'q': query})}}">{{other}}</a>{{', ' if n + 1 < len(hit.similar) else ''}}
+%       end
+    </p>
+%     end
 %     if hit.locations:
     <p class="places"><span class="label">Places:</span> {{', '.join(p.canonical for p in hit.locations)}}</p>
 %     end

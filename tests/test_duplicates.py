@@ -1,0 +1,61 @@
+"""Near-duplicates: sketches, grouping at index time, one result per story."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import search
+from search import build_index, open_index
+from search.duplicates import resemblance, sketch
+
+_STORY = (
+    "The city council voted on Tuesday to close the old harbour bridge for repairs that "
+    "engineers say will take at least eighteen months. Traffic will be sent along the ring "
+    "road, and a ferry will carry cyclists and walkers across the river every twenty minutes. "
+    "Shop owners near the bridge said they feared losing customers during the works."
+)
+
+
+def test_sketches_estimate_resemblance() -> None:
+    same = sketch(_STORY)
+    assert resemblance(same, sketch(_STORY.upper())) == 1.0
+    edited = _STORY.replace("eighteen months", "two years") + " The mayor welcomed the vote."
+    assert resemblance(same, sketch(edited)) >= 0.6
+    other = "Floods closed roads across the north as rivers burst their banks overnight again."
+    assert resemblance(same, sketch(other * 3)) < 0.2
+    assert sketch("too short") == ()
+
+
+def _write(folder: Path, name: str, headline: str, body: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(f"{headline}\n\n{body}\n")
+
+
+def test_copies_are_grouped_and_shown_once(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    _write(folder, "a.txt", "Harbour bridge to close", _STORY)
+    _write(folder, "b.txt", "Bridge closure approved", _STORY + " Updated at noon.")
+    _write(folder, "c.txt", "Ferry plan for cyclists", "Cyclists will use a harbour ferry. " * 5)
+    build_index(folder, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        results = ix.search("harbour")
+        assert results.total == 2
+        first = next(h for h in results.hits if h.id in ("a.txt", "b.txt"))
+        assert first.similar == [{"a.txt": "b.txt", "b.txt": "a.txt"}[first.id]]
+        assert [h.id for h in ix.related("c.txt")] in (["a.txt"], ["b.txt"])
+
+
+def test_a_copy_added_later_joins_the_group(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    _write(folder, "a.txt", "Harbour bridge to close", _STORY)
+    build_index(folder, tmp_path / "ix")
+    _write(folder, "later.txt", "Bridge to shut", "Breaking. " + _STORY)
+    build_index(folder, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        results = ix.search("bridge")
+        assert results.total == 1
+        assert results.hits[0].similar == ["later.txt"]
+
+
+def test_fixture_articles_have_no_duplicates(ix: search.Index) -> None:
+    assert all(not h.similar for h in ix.search("the OR in OR said").hits)
