@@ -515,24 +515,37 @@ def _collect(
 
     ``only`` is a query the hits must also match (the facet filters), or None;
     ``visible`` the documents that match the query and the filters, which gives the
-    counts without running the query again."""
+    counts without running the query again; ``copies`` near-duplicates to leave out."""
     end = offset + size
-    first = searcher.search(all_words, limit=end, filter=only, mask=set(copies) or None)
-    page = list(first[offset:end])
+    first = _top(searcher, all_words, end, only, copies)
+    page = first[offset:end]
     if all_words == any_words:
         return page, len(visible), len(visible)
     # Fewer all-word hits than asked for means that is all of them; a full page
     # means at least that many, which is all the paging and "few" test need.
-    matched_all = first.scored_length()
+    matched_all = len(first)
     need = end - matched_all
     if need > 0:
-        # Every all-word hit is in ``first`` here: skip them in Python rather than
-        # with a mask, which stops Whoosh from skipping low-scoring blocks.
-        seen = {hit.docnum for hit in first} | copies
-        rest = searcher.search(any_words, limit=end + len(seen), filter=only)
-        partial = [hit for hit in rest if hit.docnum not in seen]
-        page += partial[max(0, offset - matched_all) : need]
+        rest = _top(searcher, any_words, need, only, copies | {hit.docnum for hit in first})
+        page += rest[max(0, offset - matched_all) : need]
     return page, len(visible), matched_all
+
+
+def _top(
+    searcher: Any, q: Any, count: int, only: Any, skip: frozenset[int] | set[int]
+) -> list[Any]:
+    """The ``count`` best hits that are not in ``skip``.
+
+    Skipped in Python, asking for a few more and more again if need be: a mask
+    stops Whoosh from passing over low-scoring blocks, and a large limit from
+    pruning, and the skipped documents are rarely near the top."""
+    limit = count + 8
+    while True:
+        results = searcher.search(q, limit=limit, filter=only)
+        kept = [hit for hit in results if hit.docnum not in skip]
+        if len(kept) >= count or results.scored_length() < limit:
+            return kept[:count]
+        limit *= 4
 
 
 def _highlight(searcher: Any, q: Any) -> Highlight:
