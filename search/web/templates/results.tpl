@@ -99,6 +99,7 @@
     </ol>
   </section>
 %   end
+%   if results.histogram or state.since or state.until:
   <form class="dates" action="/search" method="get">
     <input type="hidden" name="q" value="{{query}}">
 %   for name, values in results.filters.items():
@@ -114,6 +115,7 @@
     <label for="until">to</label> <input id="until" name="until" size="10" placeholder="2005-06" value="{{state.until}}">
     <button type="submit">Apply</button>
   </form>
+%   end
 %   for name, values in results.facets.items():
 %     if values:
   <section class="facet" id="facet-{{name}}">
