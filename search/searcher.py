@@ -16,14 +16,11 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta
-from functools import lru_cache
-from html import escape
-from itertools import islice
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from search.articles import Article, Place, Quote
+from search.articles import Article
 from search.engine import EmptyIndexError, index, qparser, query
 from search.errors import ArticleNotFoundError, CorruptIndexError, NoIndexError, SearchError
 from search.facets import (
@@ -35,21 +32,19 @@ from search.facets import (
     read_postings,
 )
 from search.facets import count as count_facets
+from search.hits import explain_scores, field_words, highlight_for, make_hit
+from search.queries import all_of, date_range, day, parser, tame, usable
 from search.results import Hit, Results
-from search.schema import DEFAULT_FIELDS, name_analyzer, schema_is_current, text_analyzer
-from search.snippets import Highlight, Marked, mark
+from search.schema import schema_is_current, text_analyzer
+from search.snippets import Highlight
+from search.spelling import SPELLING_FIELDS, closest, count_docs
 
 MAX_QUERY_CHARS = 500
-_MAX_MARKED = 256
 _CACHE_SIZE = 512
 _RELATED_TERMS = 20
-_MIN_PATTERN_PREFIX = 2
 #: Queries finding fewer articles than this get a spelling suggestion, if one finds more.
 _FEW = 3
-_SPELLING_FIELDS = ("locations", "speaker", "headline", "body")
 MAX_PAGE_SIZE = 100
-#: Fields analysed like the body, whose matched terms are marked in snippets.
-_HIGHLIGHT_FIELDS = frozenset({"headline", "body", "quotes", "locations"})
 _OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 
 
@@ -79,7 +74,7 @@ class Index:
         self._lock = threading.Lock()
         schema = self._ix.schema
         self._parsers = {
-            group: _parser(schema, group) for group in (qparser.AndGroup, qparser.OrGroup)
+            group: parser(schema, group) for group in (qparser.AndGroup, qparser.OrGroup)
         }
 
     def __enter__(self) -> Index:
@@ -183,13 +178,13 @@ class Index:
         try:
             postings = self._postings(searcher)
             matching = frozenset(searcher.docs_for_query(any_words))
-            in_range = _date_range(*dates)
+            in_range = date_range(*dates)
             if in_range is not None:
                 matching &= frozenset(searcher.docs_for_query(in_range))
             copies = hidden_copies(postings, matching)
             matching -= copies
             visible = matching & allowed(postings, filters) if filters else matching
-            only = _all_of(filter_query(filters), in_range)
+            only = all_of(filter_query(filters), in_range)
             offset = (page - 1) * page_size
             if sort == "newest":
                 found = _newest(searcher, any_words, offset, page_size, only, copies)
@@ -202,16 +197,16 @@ class Index:
             histogram = _histogram(postings, visible)
         except (EOFError, OSError) as error:
             raise CorruptIndexError(str(self.index_dir), repr(error)) from error
-        terms = _highlight(searcher, any_words)
-        place_words = _field_words(any_words, "locations")
-        speaker_words = _field_words(any_words, "speaker")
+        terms = highlight_for(searcher, any_words)
+        place_words = field_words(any_words, "locations")
+        speaker_words = field_words(any_words, "speaker")
         hits = [
             replace(
-                _hit(
+                make_hit(
                     h,
                     terms,
                     (page - 1) * page_size + i + 1,
-                    _explain(searcher, any_words, h.docnum) if explain else None,
+                    explain_scores(searcher, any_words, h.docnum) if explain else None,
                     place_words,
                     speaker_words,
                 ),
@@ -269,14 +264,14 @@ class Index:
             if not taken & (copies.get(hit.docnum, frozenset()) | {hit.docnum}):
                 shown.append(hit)  # not the article again, nor a copy of one listed
         return [
-            _hit(hit, Highlight(), rank, None, frozenset(), frozenset())
+            make_hit(hit, Highlight(), rank, None, frozenset(), frozenset())
             for rank, hit in enumerate(shown[:limit], 1)
         ]
 
     def highlight(self, query_text: str) -> Highlight:
         """What highlighting marks for a query: its words (prefixes expanded) and phrases."""
         parsed = self._parse(" ".join(query_text.split())[:MAX_QUERY_CHARS])
-        return _highlight(self._searcher(), parsed[1]) if parsed else Highlight()
+        return highlight_for(self._searcher(), parsed[1]) if parsed else Highlight()
 
     def _suggest(self, searcher: Any, text: str, matched_all: int) -> str | None:
         """The query with misspelt words replaced by the index's own words, if that
@@ -285,15 +280,15 @@ class Index:
         corrected = text
         for word in dict.fromkeys(re.findall(r"(?<![\w:])[^\W\d_]{4,}(?![\w*?:])", text)):
             stems = [t.text for t in text_analyzer()(word)]
-            if not stems or any((f, stems[0]) in reader for f in _SPELLING_FIELDS):
+            if not stems or any((f, stems[0]) in reader for f in SPELLING_FIELDS):
                 continue  # a stop word, or a word the index knows
-            best = _closest(searcher, word, stems[0])
+            best = closest(searcher, word, stems[0])
             if best is not None:
                 corrected = re.sub(rf"\b{re.escape(word)}\b", best, corrected)
         if corrected == text:
             return None
         parsed = self._parse(corrected)
-        if parsed is None or _count(searcher, parsed[0]) <= matched_all:
+        if parsed is None or count_docs(searcher, parsed[0]) <= matched_all:
             return None
         return corrected
 
@@ -326,9 +321,9 @@ class Index:
         """(all-words query, any-word query, the words searched if syntax failed) or None."""
         if text:
             try:
-                all_words = _tame(self._parsers[qparser.AndGroup].parse(text))
-                any_words = _tame(self._parsers[qparser.OrGroup].parse(text))
-                if _usable(all_words) and _usable(any_words):
+                all_words = tame(self._parsers[qparser.AndGroup].parse(text))
+                any_words = tame(self._parsers[qparser.OrGroup].parse(text))
+                if usable(all_words) and usable(any_words):
                     return all_words, any_words, None
             except Exception:
                 pass
@@ -337,125 +332,12 @@ class Index:
             return None
         all_words = self._parsers[qparser.AndGroup].parse(words)
         any_words = self._parsers[qparser.OrGroup].parse(words)
-        if not _usable(all_words):
+        if not usable(all_words):
             return None
         return all_words, any_words, (words if words != text else None)
 
 
-def _closest(searcher: Any, word: str, stem: str) -> str | None:
-    """The index word nearest to ``word`` as written (edit distance, then how common).
-
-    Candidates are index terms near the stem, and terms sharing the word's first
-    four letters (so "borrowinng" reaches "borrow"); each is compared as the text
-    writes it ("borrowing"), since stems of a typo and of the word differ."""
-    reader = searcher.reader()
-    word = word.lower()
-    terms: dict[tuple[str, str], int] = {}
-    for field in _SPELLING_FIELDS:
-        for candidate in searcher.suggest(field, stem, limit=8, maxdist=2, prefix=1):
-            terms[(field, candidate)] = reader.doc_frequency(field, candidate)
-        if field in ("headline", "body") and len(word) >= 5:
-            nearby = [
-                t.decode() if isinstance(t, bytes) else t
-                for t in reader.expand_prefix(field, word[:4])
-            ]
-            for candidate in sorted(nearby, key=lambda t: -reader.doc_frequency(field, t))[:20]:
-                terms[(field, candidate)] = reader.doc_frequency(field, candidate)
-    scored = []
-    for (field, term), frequency in terms.items():
-        written = _surface(searcher, field, term)
-        distance = _edit_distance(word, written)
-        if 0 < distance <= max(1, len(word) // 4):
-            scored.append((distance, -frequency, written))
-    return min(scored)[2] if scored else None
-
-
-def _surface(searcher: Any, field: str, term: str) -> str:
-    """How a stemmed index term is written in the text: "privatis" → "privatisation"."""
-    if field not in ("body", "headline"):
-        return term
-    docnum = next(iter(searcher.reader().postings(field, term).all_ids()), None)
-    text = searcher.stored_fields(docnum).get(field, "") if docnum is not None else ""
-    for token in text_analyzer()(text, chars=True, removestops=False):
-        if token.text == term:
-            return str(text[token.startchar : token.endchar]).lower()
-    return term
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Edits from ``a`` to ``b``, a swap of two neighbours counting as one ("chelsae")."""
-    rows = [list(range(len(b) + 1))]
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a[i - 1] != b[j - 1]))
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[-2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
-
-
-def _count(searcher: Any, q: Any) -> int:
-    return sum(1 for _ in searcher.docs_for_query(q))
-
-
-def _parser(schema: Any, group: Any) -> Any:
-    parser = qparser.MultifieldParser(
-        list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS, group=group
-    )
-    parser.add_plugin(qparser.PlusMinusPlugin())
-    return parser
-
-
-def _tame(q: Any) -> Any:
-    """Make wildcards affordable: a bare "*" is every document (Whoosh's per-field
-    Every() reads every posting), and a pattern needs two letters before its first
-    wildcard ("?*" or "a*" would expand to most of the lexicon: seconds per query)."""
-
-    def visit(node: Any) -> Any:
-        if isinstance(node, query.Every):
-            return query.Every()
-        pattern = isinstance(node, query.Prefix | query.Wildcard)
-        if pattern and len(re.split(r"[*?]", node.text, maxsplit=1)[0]) < _MIN_PATTERN_PREFIX:
-            return query.NullQuery
-        return node
-
-    return visit(q) if q.is_leaf() else q.accept(visit).normalize()
-
-
-def _usable(q: Any) -> bool:
-    return (
-        q is not None
-        and q is not query.NullQuery
-        and any(leaf is not query.NullQuery for leaf in q.leaves())
-    )
-
-
 SORTS = ("relevance", "newest")
-
-
-def day(text: str | None, name: str, *, end: bool = False) -> datetime | None:
-    """ "2005", "2005-03" or "2005-03-14" as the first (or, with ``end``, last) moment."""
-    if text is None or not text.strip():
-        return None
-    parts = text.strip().split("-")
-    try:
-        numbers = [int(p) for p in parts]
-        if len(numbers) > 3 or not 1 <= numbers[0] <= 9999:
-            raise ValueError
-        year, month, dom = [*numbers, 0, 0][:3]
-        if not end:
-            return datetime(year, month or 1, dom or 1)
-        if dom:
-            return datetime(year, month, dom, 23, 59, 59)
-        if month:
-            following = datetime(year + month // 12, month % 12 + 1, 1)
-            return following - timedelta(seconds=1)
-        return datetime(year, 12, 31, 23, 59, 59)
-    except ValueError:
-        raise SearchError(
-            f"{name} must be a date like 2005, 2005-03 or 2005-03-14, not {text[:40]!r}"
-        ) from None
 
 
 def _newest(
@@ -467,7 +349,7 @@ def _newest(
     first = searcher.search(
         q,
         limit=end,
-        filter=_all_of(only, dated),
+        filter=all_of(only, dated),
         sortedby="date",
         reverse=True,
         mask=set(copies) or None,
@@ -479,19 +361,6 @@ def _newest(
         undated = searcher.search(q, limit=need, filter=only, mask=hide)
         page += list(undated[max(0, offset - first.scored_length()) : need])
     return page
-
-
-def _date_range(start: datetime | None, end: datetime | None) -> Any:
-    if start is None and end is None:
-        return None
-    return query.DateRange("date", start, end)
-
-
-def _all_of(*parts: Any) -> Any:
-    present = [p for p in parts if p is not None]
-    if not present:
-        return None
-    return present[0] if len(present) == 1 else query.And(present)
 
 
 def _histogram(postings: Postings, docs: frozenset[int]) -> dict[str, int]:
@@ -546,121 +415,6 @@ def _top(
         if len(kept) >= count or results.scored_length() < limit:
             return kept[:count]
         limit *= 4
-
-
-def _highlight(searcher: Any, q: Any) -> Highlight:
-    """What to mark for a query: its words (prefixes expanded) and its phrases."""
-    reader = searcher.reader()
-    words: set[str] = set()
-    phrases: set[tuple[tuple[str, ...], int]] = set()
-    for leaf in q.leaves():
-        if leaf.field() not in _HIGHLIGHT_FIELDS:
-            continue
-        if isinstance(leaf, query.Phrase):
-            phrases.add((tuple(leaf.words), max(1, int(leaf.slop))))
-            continue
-        # Not Query.existing_terms(): in Whoosh 2.7 its loop variable shadows its
-        # ``fieldname`` argument, so it drops every leaf after a missing term. A bare
-        # pattern expands to much of the lexicon: mark the first words only.
-        for fieldname, text in islice(leaf.expanded_terms(reader), _MAX_MARKED):
-            word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
-            if (fieldname, word) in reader:
-                words.add(word)
-    return Highlight(frozenset(words), tuple(sorted(phrases)))
-
-
-def _explain(searcher: Any, q: Any, docnum: int) -> dict[str, float]:
-    """The score of each field's part of the query for one document (BM25F, boosts in)."""
-    scores: dict[str, float] = {}
-    for field in sorted({leaf.field() for leaf in q.leaves() if leaf.field()}):
-        matcher = query.Or([leaf for leaf in q.leaves() if leaf.field() == field]).matcher(searcher)
-        if matcher.is_active():
-            matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                scores[field] = round(float(matcher.score()), 4)
-    return scores
-
-
-def _field_words(q: Any, field: str) -> frozenset[str]:
-    """The query's words as searched in one field (for names: folded, not stemmed)."""
-    words: set[str] = set()
-    for leaf in q.leaves():
-        if leaf.field() == field:
-            words.update(getattr(leaf, "words", None) or [str(getattr(leaf, "text", ""))])
-    return frozenset(words)
-
-
-def _other_spellings(places: list[Place], place_words: frozenset[str]) -> list[str]:
-    """Places the query named by another spelling, as this article writes them:
-    "Kiev" for a search for Kyiv."""
-    found = []
-    for place in places:
-        written = _name_words(place.name)
-        if written and written <= place_words:
-            continue  # the query spelt it as the article does
-        names = (place.canonical, *place.alternate_names)
-        if any(words and words <= place_words for words in map(_name_words, names)):
-            found.append(place.name)
-    return found
-
-
-@lru_cache(maxsize=65536)
-def _name_words(name: str) -> frozenset[str]:
-    return frozenset(t.text for t in name_analyzer()(name))
-
-
-def _hit(
-    hit: Any,
-    terms: Highlight,
-    rank: int,
-    explain: dict[str, float] | None,
-    place_words: frozenset[str],
-    speaker_words: frozenset[str],
-) -> Hit:
-    stored = hit.fields()
-    article = json.loads(stored["article"])
-    places = [
-        Place(**{**p, "alternate_names": tuple(p.get("alternate_names", ()))})
-        for p in article.get("locations", ())
-    ]
-    also = _other_spellings(places, place_words) if place_words else []
-    if also:  # mark "Kiev" in the snippet of a search for Kyiv
-        variants = [tuple(t.text for t in text_analyzer()(name)) for name in also]
-        terms = Highlight(terms.words, terms.phrases + tuple((v, 1) for v in variants if v))
-    body = Marked(stored["body"], terms)  # analysed once for snippet and quotes alike
-    quotes = [Quote(**q) for q in article.get("quotes", ())]
-    by_words = [q for q in quotes if body.any_within(q.start, q.end)]
-    by_speaker = [
-        q for q in quotes if speaker_words and _name_words(q.speaker or "") & speaker_words
-    ]
-    matched_quotes = [q for q in quotes if q in by_words or q in by_speaker]
-    shown = (by_words or by_speaker)[:1]  # a quote that matched is the best snippet
-    if shown:
-        quote = shown[0]
-        said = f" — {escape(quote.speaker, quote=False)}" if quote.speaker else ""
-        parts = [
-            f"“{body.html(quote.start, quote.end)}”{said}",
-            body.snippet(sentences=1, outside=(quote.start, quote.end)),
-        ]
-        body_snippet = " … ".join(part for part in parts if part)
-    else:
-        body_snippet = body.snippet()
-    return Hit(
-        id=stored["id"],
-        headline=stored["headline"],
-        headline_html=mark(stored["headline"], terms),
-        snippet=body_snippet,
-        score=round(float(hit.score or 0.0), 4),
-        rank=rank,
-        quotes=quotes,
-        locations=places,
-        date=article.get("date"),
-        outlet=article.get("outlet"),
-        url=article.get("url"),
-        explain=explain,
-        also_matched=also,
-        matched_quotes=matched_quotes,
-    )
 
 
 def open_index(index_dir: str | Path) -> Index:

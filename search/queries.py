@@ -1,0 +1,87 @@
+"""Building Whoosh queries: the parser, wildcard limits, date ranges.
+
+Kept apart from running them (:mod:`search.searcher`) so the rules for what a
+query may ask are in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from search.engine import qparser, query
+from search.errors import SearchError
+from search.schema import DEFAULT_FIELDS
+
+#: Letters a pattern needs before its first wildcard ("pr*" yes, "?*" no).
+MIN_PATTERN_PREFIX = 2
+
+
+def parser(schema: Any, group: Any) -> Any:
+    parser = qparser.MultifieldParser(
+        list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS, group=group
+    )
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    return parser
+
+
+def tame(q: Any) -> Any:
+    """Make wildcards affordable: a bare "*" is every document (Whoosh's per-field
+    Every() reads every posting), and a pattern needs two letters before its first
+    wildcard ("?*" or "a*" would expand to most of the lexicon: seconds per query)."""
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, query.Every):
+            return query.Every()
+        pattern = isinstance(node, query.Prefix | query.Wildcard)
+        if pattern and len(re.split(r"[*?]", node.text, maxsplit=1)[0]) < MIN_PATTERN_PREFIX:
+            return query.NullQuery
+        return node
+
+    return visit(q) if q.is_leaf() else q.accept(visit).normalize()
+
+
+def usable(q: Any) -> bool:
+    return (
+        q is not None
+        and q is not query.NullQuery
+        and any(leaf is not query.NullQuery for leaf in q.leaves())
+    )
+
+
+def day(text: str | None, name: str, *, end: bool = False) -> datetime | None:
+    """ "2005", "2005-03" or "2005-03-14" as the first (or, with ``end``, last) moment."""
+    if text is None or not text.strip():
+        return None
+    parts = text.strip().split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if len(numbers) > 3 or not 1 <= numbers[0] <= 9999:
+            raise ValueError
+        year, month, dom = [*numbers, 0, 0][:3]
+        if not end:
+            return datetime(year, month or 1, dom or 1)
+        if dom:
+            return datetime(year, month, dom, 23, 59, 59)
+        if month:
+            following = datetime(year + month // 12, month % 12 + 1, 1)
+            return following - timedelta(seconds=1)
+        return datetime(year, 12, 31, 23, 59, 59)
+    except ValueError:
+        raise SearchError(
+            f"{name} must be a date like 2005, 2005-03 or 2005-03-14, not {text[:40]!r}"
+        ) from None
+
+
+def date_range(start: datetime | None, end: datetime | None) -> Any:
+    if start is None and end is None:
+        return None
+    return query.DateRange("date", start, end)
+
+
+def all_of(*parts: Any) -> Any:
+    present = [p for p in parts if p is not None]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else query.And(present)
