@@ -27,6 +27,7 @@ from search.errors import (
     ArticleNotFoundError,
     CorruptIndexError,
     IndexLockedError,
+    InvalidRequestError,
     NoIndexError,
     SearchError,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "Index",
     "IndexLockedError",
     "IndexStats",
+    "InvalidRequestError",
     "NoIndexError",
     "Place",
     "Quote",

@@ -59,3 +59,7 @@ class ArticleNotFoundError(SearchError):
     def __init__(self, article_id: str) -> None:
         super().__init__(f"No article with id {article_id!r} in the index")
         self.article_id = article_id
+
+
+class InvalidRequestError(SearchError):
+    """A search option that cannot be used as given (a sort order, a date)."""

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from search.engine import qparser, query
-from search.errors import SearchError
+from search.errors import InvalidRequestError
 from search.schema import DEFAULT_FIELDS
 
 #: Letters a pattern needs before its first wildcard ("pr*" yes, "?*" no).
@@ -69,7 +69,7 @@ def day(text: str | None, name: str, *, end: bool = False) -> datetime | None:
             return following - timedelta(seconds=1)
         return datetime(year, 12, 31, 23, 59, 59)
     except ValueError:
-        raise SearchError(
+        raise InvalidRequestError(
             f"{name} must be a date like 2005, 2005-03 or 2005-03-14, not {text[:40]!r}"
         ) from None
 

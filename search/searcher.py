@@ -9,20 +9,30 @@ be parsed is run as its plain words, with a notice, never an error.
 
 from __future__ import annotations
 
+import functools
 import json
+import pickle
 import re
+import struct
 import threading
 import time
+import zlib
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from search.articles import Article
 from search.engine import EmptyIndexError, index, qparser, query
-from search.errors import ArticleNotFoundError, CorruptIndexError, NoIndexError, SearchError
+from search.errors import (
+    ArticleNotFoundError,
+    CorruptIndexError,
+    InvalidRequestError,
+    NoIndexError,
+    SearchError,
+)
 from search.facets import (
     Postings,
     allowed,
@@ -46,6 +56,24 @@ _RELATED_TERMS = 20
 _FEW = 3
 MAX_PAGE_SIZE = 100
 _OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+
+
+_DAMAGE = (EOFError, OSError, zlib.error, struct.error, pickle.UnpicklingError)
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def _reads_index(method: Method) -> Method:
+    """Turn the errors of a damaged index file (a truncated segment is only noticed
+    when read) into CorruptIndexError, which says to rebuild."""
+
+    @functools.wraps(method)
+    def wrapper(self: Index, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except _DAMAGE as error:
+            raise CorruptIndexError(str(self.index_dir), repr(error)) from error
+
+    return wrapper  # type: ignore[return-value]
 
 
 class Index:
@@ -89,9 +117,11 @@ class Index:
                 searcher.close()
             self._open.clear()
 
+    @_reads_index
     def __len__(self) -> int:
         return int(self._searcher().doc_count())
 
+    @_reads_index
     def search(
         self,
         query_text: str,
@@ -115,7 +145,7 @@ class Index:
         """
         chosen = clean_filters(filters)
         if sort not in SORTS:
-            raise SearchError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+            raise InvalidRequestError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         dates = (day(since, "since"), day(until, "until", end=True))
         started = time.perf_counter()
         page = max(1, int(page))
@@ -175,28 +205,25 @@ class Index:
             )
         all_words, any_words, fallback = parsed
         searcher = self._searcher()
-        try:
-            postings = self._postings(searcher)
-            matching = frozenset(searcher.docs_for_query(any_words))
-            in_range = date_range(*dates)
-            if in_range is not None:
-                matching &= frozenset(searcher.docs_for_query(in_range))
-            copies = hidden_copies(postings, matching)
-            matching -= copies
-            visible = matching & allowed(postings, filters) if filters else matching
-            only = all_of(filter_query(filters), in_range)
-            offset = (page - 1) * page_size
-            if sort == "newest":
-                found = _newest(searcher, any_words, offset, page_size, only, copies)
-                total = matched_all = len(visible)
-            else:
-                found, total, matched_all = _collect(
-                    searcher, all_words, any_words, offset, page_size, only, visible, copies
-                )
-            facets = count_facets(postings, matching, filters)
-            histogram = _histogram(postings, visible)
-        except (EOFError, OSError) as error:
-            raise CorruptIndexError(str(self.index_dir), repr(error)) from error
+        postings = self._postings(searcher)
+        matching = frozenset(searcher.docs_for_query(any_words))
+        in_range = date_range(*dates)
+        if in_range is not None:
+            matching &= frozenset(searcher.docs_for_query(in_range))
+        copies = hidden_copies(postings, matching)
+        matching -= copies
+        visible = matching & allowed(postings, filters) if filters else matching
+        only = all_of(filter_query(filters), in_range)
+        offset = (page - 1) * page_size
+        if sort == "newest":
+            found = _newest(searcher, any_words, offset, page_size, only, copies)
+            total = matched_all = len(visible)
+        else:
+            found, total, matched_all = _collect(
+                searcher, all_words, any_words, offset, page_size, only, visible, copies
+            )
+        facets = count_facets(postings, matching, filters)
+        histogram = _histogram(postings, visible)
         terms = highlight_for(searcher, any_words)
         place_words = field_words(any_words, "locations")
         speaker_words = field_words(any_words, "speaker")
@@ -242,6 +269,7 @@ class Index:
             histogram=histogram,
         )
 
+    @_reads_index
     def article(self, article_id: str) -> Article:
         """The stored article with this id."""
         stored = self._searcher().document(id=article_id)
@@ -249,6 +277,7 @@ class Index:
             raise ArticleNotFoundError(article_id)
         return Article.from_dict(json.loads(stored["article"]))
 
+    @_reads_index
     def related(self, article_id: str, *, limit: int = 5) -> list[Hit]:
         """Articles most like this one ("more like this"), by the body's distinctive words."""
         searcher = self._searcher()
@@ -268,6 +297,7 @@ class Index:
             for rank, hit in enumerate(shown[:limit], 1)
         ]
 
+    @_reads_index
     def highlight(self, query_text: str) -> Highlight:
         """What highlighting marks for a query: its words (prefixes expanded) and phrases."""
         parsed = self._parse(" ".join(query_text.split())[:MAX_QUERY_CHARS])

@@ -278,3 +278,22 @@ def test_near_duplicates_show_as_one_result_with_similar_links(tmp_path: Path) -
     assert page.find(id="total").get_text() == "1"
     assert page.select_one(".similar").get_text(" ", strip=True).startswith("+1 similar")
     assert page.select_one(".similar a")["href"].startswith("/article/b.txt")
+
+
+def test_damaged_index_gives_a_503_that_says_to_rebuild(
+    articles_copy: Path, tmp_path: Path
+) -> None:
+    build_index(articles_copy, tmp_path / "ix")
+    for segment in (tmp_path / "ix").glob("*.seg"):
+        segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 3])
+    with open_index(tmp_path / "ix") as ix:
+        with pytest.raises(search.CorruptIndexError, match="delete the folder"):
+            ix.search("kyiv")
+        # Bottle hands the error to start_response as exc_info, as a server expects;
+        # httpx would re-raise it instead of returning the page a server sends.
+        transport = httpx.WSGITransport(app=make_app(ix), raise_app_exceptions=False)
+        http = httpx.Client(transport=transport, base_url="http://t")
+        page = http.get("/search", params={"q": "kyiv"})
+        api = http.get("/api/search", params={"q": "kyiv"})
+    assert page.status_code == 503 and "rebuild it" in page.text
+    assert api.status_code == 503 and "rebuild it" in api.json()["error"]

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 import bottle
 
-from search.errors import ArticleNotFoundError, CorruptIndexError, SearchError
+from search.errors import ArticleNotFoundError, CorruptIndexError, InvalidRequestError
 from search.schema import FACETS
 from search.searcher import MAX_PAGE_SIZE, Index
 from search.snippets import Highlight, mark
@@ -182,7 +182,7 @@ def _run_search(ix: Index, query: str, page: int, size: int, *, explain: bool = 
             since=_arg("since") or None,
             until=_arg("until") or None,
         )
-    except SearchError as error:  # a bad sort or date: say so, as for a bad page number
+    except InvalidRequestError as error:  # a bad sort or date: say so, as for a bad page number
         bottle.abort(400, str(error))
 
 
@@ -252,7 +252,7 @@ def _json(data: Any) -> str:
 def _error_page(error: bottle.HTTPError) -> str:
     exception = error.exception
     if isinstance(exception, CorruptIndexError):
-        error.status = 503
+        error.status = bottle.response.status = 503  # a server-side state, not a bug
         message = str(exception)
     elif error.status_code >= 500:
         message = "Something went wrong on our side. Try again, or try another query."
