@@ -58,7 +58,8 @@ class IndexStats:
         return (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
             f"{self.unchanged} unchanged, {len(self.failed)} failed "
-            f"({self.documents} articles in the index) in {self.seconds:.1f} s"
+            f"({self.documents} article{'' if self.documents == 1 else 's'} in the index) "
+            f"in {self.seconds:.1f} s"
         )
 
     def to_dict(self) -> dict[str, Any]:
