@@ -123,3 +123,26 @@ def test_index_from_an_older_schema_is_rebuilt(articles_copy: Path, tmp_path: Pa
     assert stats.added == 4 and stats.unchanged == 0
     with open_index(tmp_path / "ix") as ix:
         assert len(ix) == 4
+
+
+def test_worker_processes_give_the_same_index_and_report_failures(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(70):
+        (folder / f"story{n:02}.txt").write_text(
+            f"Story number {n}\n\nThe council in Leeds met on day {n} to discuss budget {n}.\n"
+        )
+    (folder / "empty.txt").write_text("")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 50)
+    pooled = build_index(folder, tmp_path / "pooled", workers=1)
+    here = build_index(folder, tmp_path / "here", workers=0)
+    for stats in (pooled, here):
+        assert stats.added == 70
+        assert {Path(p.path).name: p.reason for p in stats.failed} == {
+            "empty.txt": "empty file",
+            "image.txt": "binary file, not text",
+        }
+    with open_index(tmp_path / "pooled") as a, open_index(tmp_path / "here") as b:
+        for query in ("leeds", "budget 7", "story"):
+            assert [h.id for h in a.search(query).hits] == [h.id for h in b.search(query).hits]
+        assert a.article("story07.txt") == b.article("story07.txt")
