@@ -51,6 +51,7 @@ from search.spelling import SPELLING_FIELDS, closest, count_docs
 
 MAX_QUERY_CHARS = 500
 _CACHE_SIZE = 512
+_TERM_CACHE_SIZE = 4096
 _RELATED_TERMS = 20
 #: Queries finding fewer articles than this get a spelling suggestion, if one finds more.
 _FEW = 3
@@ -98,6 +99,7 @@ class Index:
         self._local = threading.local()
         self._cache: OrderedDict[tuple[Any, ...], Results] = OrderedDict()
         self._facet_postings: tuple[Any, Postings] | None = None
+        self._term_docs: OrderedDict[tuple[Any, str, str], frozenset[int]] = OrderedDict()
         self._open: list[Any] = []
         self._lock = threading.Lock()
         schema = self._ix.schema
@@ -206,7 +208,7 @@ class Index:
         all_words, any_words, fallback = parsed
         searcher = self._searcher()
         postings = self._postings(searcher)
-        matching = frozenset(searcher.docs_for_query(any_words))
+        matching = self._matching(searcher, any_words)
         in_range = date_range(*dates)
         if in_range is not None:
             matching &= frozenset(searcher.docs_for_query(in_range))
@@ -322,6 +324,37 @@ class Index:
             return None
         return corrected
 
+    def _matching(self, searcher: Any, q: Any) -> frozenset[int]:
+        """Every document a query matches. A query of plain terms (most are) is the
+        union of their posting lists, each kept per index generation: common words
+        recur from query to query, and reading a long list costs more than the search."""
+        leaves = list(q.leaves())
+        if (
+            not all(type(leaf) is query.Term for leaf in leaves)
+            or not isinstance(q, query.Or | query.Term)
+            or (isinstance(q, query.Or) and any(not _is_term_or(sub) for sub in q.subqueries))
+        ):
+            return frozenset(searcher.docs_for_query(q))
+        reader = searcher.reader()
+        generation = reader.generation()
+        docs: set[int] = set()
+        for leaf in leaves:
+            key = (generation, leaf.fieldname, leaf.text)
+            with self._lock:
+                found = self._term_docs.get(key)
+            if found is None:
+                found = (
+                    frozenset(reader.postings(leaf.fieldname, leaf.text).all_ids())
+                    if (leaf.fieldname, leaf.text) in reader
+                    else frozenset()
+                )
+                with self._lock:
+                    self._term_docs[key] = found
+                    while len(self._term_docs) > _TERM_CACHE_SIZE:
+                        self._term_docs.popitem(last=False)
+            docs |= found
+        return frozenset(docs)
+
     def _postings(self, searcher: Any) -> Postings:
         """Facet postings for the searcher's generation, read once and kept."""
         generation = searcher.reader().generation()
@@ -398,6 +431,13 @@ def _histogram(postings: Postings, docs: frozenset[int]) -> dict[str, int]:
     years = postings.values.get("year", {})
     counts = Counter(year for docnum in docs for year in years.get(docnum, ()))
     return dict(sorted(counts.items()))
+
+
+def _is_term_or(q: Any) -> bool:
+    """A term, or an Or of terms: "word" searched in several fields."""
+    return type(q) is query.Term or (
+        isinstance(q, query.Or) and all(type(s) is query.Term for s in q.subqueries)
+    )
 
 
 def _collect(

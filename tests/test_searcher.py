@@ -274,3 +274,19 @@ def test_related_articles_share_the_distinctive_words(ix: search.Index) -> None:
     assert "world/kiev-archive.txt" in related
     with pytest.raises(search.ArticleNotFoundError):
         ix.related("no/such.txt")
+
+
+def test_counts_stay_right_after_deletions_and_updates(articles_copy: Path, tmp_path: Path) -> None:
+    build_index(articles_copy, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        assert ix.search("kyiv").total == 2
+        assert ix.search("song OR kyiv").total == 2
+        (articles_copy / "world" / "kiev-archive.txt").unlink()
+        budget = articles_copy / "world" / "budget-vote.txt"
+        budget.write_text(budget.read_text() + "\nKyiv was mentioned in the debate.\n")
+        build_index(articles_copy, tmp_path / "ix")
+        assert {h.id for h in ix.search("kyiv").hits} == {
+            "world/kyiv-rally.txt",
+            "world/budget-vote.txt",
+        }
+        assert ix.search("song OR contest").total == 0
