@@ -373,9 +373,12 @@ class Index:
             with self._lock:
                 self._open.append(searcher)
         elif not searcher.up_to_date():
-            fresh = searcher.refresh()
+            # Not searcher.refresh(): it reuses the readers of unchanged segments,
+            # deletions and all, so an article removed from a segment kept turning up.
+            fresh = self._ix.searcher()
             with self._lock:
                 self._open = [fresh if s is searcher else s for s in self._open]
+            searcher.close()
             searcher = fresh
         self._local.searcher = searcher
         return searcher
