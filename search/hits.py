@@ -5,6 +5,7 @@ headlines, matched quotes, other spellings of places, per-field scores.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from itertools import islice
@@ -83,26 +84,54 @@ def _name_words(name: str) -> frozenset[str]:
     return frozenset(t.text for t in name_analyzer()(name))
 
 
+@dataclass(frozen=True)
+class StoredArticle:
+    """What a hit needs of a stored article, unpacked once (the Index keeps these)."""
+
+    id: str
+    headline: str
+    body: str
+    quotes: tuple[Quote, ...]
+    places: tuple[Place, ...]
+    date: str | None
+    outlet: str | None
+    url: str | None
+
+
+def load_stored(searcher: Any, docnum: int) -> StoredArticle:
+    stored = searcher.stored_fields(docnum)
+    article = json.loads(stored["article"])
+    return StoredArticle(
+        id=stored["id"],
+        headline=stored["headline"],
+        body=stored["body"],
+        quotes=tuple(Quote(**q) for q in article.get("quotes", ())),
+        places=tuple(
+            Place(**{**p, "alternate_names": tuple(p.get("alternate_names", ()))})
+            for p in article.get("locations", ())
+        ),
+        date=article.get("date"),
+        outlet=article.get("outlet"),
+        url=article.get("url"),
+    )
+
+
 def make_hit(
-    hit: Any,
+    doc: StoredArticle,
+    score: float,
     terms: Highlight,
     rank: int,
     explain: dict[str, float] | None,
     place_words: frozenset[str],
     speaker_words: frozenset[str],
 ) -> Hit:
-    stored = hit.fields()
-    article = json.loads(stored["article"])
-    places = [
-        Place(**{**p, "alternate_names": tuple(p.get("alternate_names", ()))})
-        for p in article.get("locations", ())
-    ]
+    places = list(doc.places)
     also = _other_spellings(places, place_words) if place_words else []
     if also:  # mark "Kiev" in the snippet of a search for Kyiv
         variants = [tuple(t.text for t in text_analyzer()(name)) for name in also]
         terms = Highlight(terms.words, terms.phrases + tuple((v, 1) for v in variants if v))
-    body = Marked(stored["body"], terms)  # analysed once for snippet and quotes alike
-    quotes = [Quote(**q) for q in article.get("quotes", ())]
+    body = Marked(doc.body, terms)  # analysed once for snippet and quotes alike
+    quotes = list(doc.quotes)
     by_words = [q for q in quotes if body.any_within(q.start, q.end)]
     by_speaker = [
         q for q in quotes if speaker_words and _name_words(q.speaker or "") & speaker_words
@@ -120,17 +149,17 @@ def make_hit(
     else:
         body_snippet = body.snippet()
     return Hit(
-        id=stored["id"],
-        headline=stored["headline"],
-        headline_html=mark(stored["headline"], terms),
+        id=doc.id,
+        headline=doc.headline,
+        headline_html=mark(doc.headline, terms),
         snippet=body_snippet,
-        score=round(float(hit.score or 0.0), 4),
+        score=round(float(score or 0.0), 4),
         rank=rank,
         quotes=quotes,
         locations=places,
-        date=article.get("date"),
-        outlet=article.get("outlet"),
-        url=article.get("url"),
+        date=doc.date,
+        outlet=doc.outlet,
+        url=doc.url,
         explain=explain,
         also_matched=also,
         matched_quotes=matched_quotes,

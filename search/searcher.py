@@ -42,7 +42,14 @@ from search.facets import (
     read_postings,
 )
 from search.facets import count as count_facets
-from search.hits import explain_scores, field_words, highlight_for, make_hit
+from search.hits import (
+    StoredArticle,
+    explain_scores,
+    field_words,
+    highlight_for,
+    load_stored,
+    make_hit,
+)
 from search.queries import all_of, date_range, day, parser, tame, usable
 from search.results import Hit, Results
 from search.schema import schema_is_current, text_analyzer
@@ -100,6 +107,7 @@ class Index:
         self._cache: OrderedDict[tuple[Any, ...], Results] = OrderedDict()
         self._facet_postings: tuple[Any, Postings] | None = None
         self._term_docs: OrderedDict[tuple[Any, str, str], frozenset[int]] = OrderedDict()
+        self._docs: OrderedDict[tuple[Any, int], StoredArticle] = OrderedDict()
         self._open: list[Any] = []
         self._lock = threading.Lock()
         schema = self._ix.schema
@@ -232,7 +240,8 @@ class Index:
         hits = [
             replace(
                 make_hit(
-                    h,
+                    self._stored(searcher, h.docnum),
+                    h.score,
                     terms,
                     (page - 1) * page_size + i + 1,
                     explain_scores(searcher, any_words, h.docnum) if explain else None,
@@ -295,7 +304,15 @@ class Index:
             if not taken & (copies.get(hit.docnum, frozenset()) | {hit.docnum}):
                 shown.append(hit)  # not the article again, nor a copy of one listed
         return [
-            make_hit(hit, Highlight(), rank, None, frozenset(), frozenset())
+            make_hit(
+                self._stored(searcher, hit.docnum),
+                hit.score,
+                Highlight(),
+                rank,
+                None,
+                frozenset(),
+                frozenset(),
+            )
             for rank, hit in enumerate(shown[:limit], 1)
         ]
 
@@ -354,6 +371,20 @@ class Index:
                         self._term_docs.popitem(last=False)
             docs |= found
         return frozenset(docs)
+
+    def _stored(self, searcher: Any, docnum: int) -> StoredArticle:
+        """A hit's stored article, unpacked once per index generation (popular articles
+        turn up in query after query)."""
+        key = (searcher.reader().generation(), docnum)
+        with self._lock:
+            doc = self._docs.get(key)
+        if doc is None:
+            doc = load_stored(searcher, docnum)
+            with self._lock:
+                self._docs[key] = doc
+                while len(self._docs) > _TERM_CACHE_SIZE:
+                    self._docs.popitem(last=False)
+        return doc
 
     def _postings(self, searcher: Any) -> Postings:
         """Facet postings for the searcher's generation, read once and kept."""
