@@ -5,13 +5,12 @@ headlines, matched quotes, other spellings of places, per-field scores.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from itertools import islice
 from typing import Any
 
-from search.articles import Place, Quote
+from search.articles import Article, Place
 from search.engine import query
 from search.results import Hit
 from search.schema import name_analyzer, text_analyzer
@@ -84,40 +83,13 @@ def _name_words(name: str) -> frozenset[str]:
     return frozenset(t.text for t in name_analyzer()(name))
 
 
-@dataclass(frozen=True)
-class StoredArticle:
-    """What a hit needs of a stored article, unpacked once (the Index keeps these)."""
-
-    id: str
-    headline: str
-    body: str
-    quotes: tuple[Quote, ...]
-    places: tuple[Place, ...]
-    date: str | None
-    outlet: str | None
-    url: str | None
-
-
-def load_stored(searcher: Any, docnum: int) -> StoredArticle:
-    stored = searcher.stored_fields(docnum)
-    article = json.loads(stored["article"])
-    return StoredArticle(
-        id=stored["id"],
-        headline=stored["headline"],
-        body=stored["body"],
-        quotes=tuple(Quote(**q) for q in article.get("quotes", ())),
-        places=tuple(
-            Place(**{**p, "alternate_names": tuple(p.get("alternate_names", ()))})
-            for p in article.get("locations", ())
-        ),
-        date=article.get("date"),
-        outlet=article.get("outlet"),
-        url=article.get("url"),
-    )
+def load_stored(searcher: Any, docnum: int) -> Article:
+    """The article stored with a document: what hits and Index.article() return."""
+    return Article.from_dict(json.loads(searcher.stored_fields(docnum)["article"]))
 
 
 def make_hit(
-    doc: StoredArticle,
+    doc: Article,
     score: float,
     terms: Highlight,
     rank: int,
@@ -125,7 +97,7 @@ def make_hit(
     place_words: frozenset[str],
     speaker_words: frozenset[str],
 ) -> Hit:
-    places = list(doc.places)
+    places = list(doc.locations)
     also = _other_spellings(places, place_words) if place_words else []
     if also:  # mark "Kiev" in the snippet of a search for Kyiv
         variants = [tuple(t.text for t in text_analyzer()(name)) for name in also]

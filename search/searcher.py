@@ -10,7 +10,6 @@ be parsed is run as its plain words, with a notice, never an error.
 from __future__ import annotations
 
 import functools
-import json
 import pickle
 import re
 import struct
@@ -43,7 +42,6 @@ from search.facets import (
 )
 from search.facets import count as count_facets
 from search.hits import (
-    StoredArticle,
     explain_scores,
     field_words,
     highlight_for,
@@ -107,7 +105,7 @@ class Index:
         self._cache: OrderedDict[tuple[Any, ...], Results] = OrderedDict()
         self._facet_postings: tuple[Any, Postings] | None = None
         self._term_docs: OrderedDict[tuple[Any, str, str], frozenset[int]] = OrderedDict()
-        self._docs: OrderedDict[tuple[Any, int], StoredArticle] = OrderedDict()
+        self._docs: OrderedDict[tuple[Any, int], Article] = OrderedDict()
         self._open: list[Any] = []
         self._lock = threading.Lock()
         schema = self._ix.schema
@@ -283,10 +281,11 @@ class Index:
     @_reads_index
     def article(self, article_id: str) -> Article:
         """The stored article with this id."""
-        stored = self._searcher().document(id=article_id)
-        if stored is None:
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
             raise ArticleNotFoundError(article_id)
-        return Article.from_dict(json.loads(stored["article"]))
+        return self._stored(searcher, docnum)
 
     @_reads_index
     def related(self, article_id: str, *, limit: int = 5) -> list[Hit]:
@@ -372,7 +371,7 @@ class Index:
             docs |= found
         return frozenset(docs)
 
-    def _stored(self, searcher: Any, docnum: int) -> StoredArticle:
+    def _stored(self, searcher: Any, docnum: int) -> Article:
         """A hit's stored article, unpacked once per index generation (popular articles
         turn up in query after query)."""
         key = (searcher.reader().generation(), docnum)
