@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from search.errors import ArticleError
+from search.folder import printable
 from search.html import Page, read_html
 from search.textfiles import read_text
 
@@ -140,10 +141,10 @@ def read_article(
         headline, paragraphs = split_plain_text(text)
         page = Page(headline=headline, paragraphs=paragraphs)
     if not page.headline and not page.paragraphs:
-        raise ArticleError(str(path), "no text found")
+        raise ArticleError(path, "no text found")
     return Article(
-        id=article_id or path.name,
-        path=str(path),
+        id=article_id or printable(path.name),
+        path=printable(path),
         headline=page.headline or page.paragraphs[0][:120],
         paragraphs=tuple(page.paragraphs),
         content_hash=digest,

@@ -69,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for another indexer (default: %(default)g)",
     )
+    index.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build the index anew instead of updating it (a damaged one is rebuilt anyway)",
+    )
     index.add_argument("--json", action="store_true", help="print the run's statistics as JSON")
     index.set_defaults(run=_index)
 
@@ -111,6 +116,7 @@ def _index(args: argparse.Namespace) -> int:
         max_bytes=int(args.max_size * 1024 * 1024),
         wait=args.wait,
         notify=lambda line: print(line, file=sys.stderr),
+        rebuild=args.rebuild,
     )
     if args.json:
         print(json.dumps(stats.to_dict(), indent=2))
@@ -122,6 +128,8 @@ def _index(args: argparse.Namespace) -> int:
     ):
         for problem in problems:
             print(f"{label}: {problem.path}: {problem.reason}", file=sys.stderr)
+    if stats.rebuilt:
+        print(f"note: {stats.rebuilt}", file=sys.stderr)
     print(stats.summary())
     return 0
 

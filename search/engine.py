@@ -7,14 +7,18 @@ or another engine) by changing this file and the four modules that use it
 
 from __future__ import annotations
 
+import re
+import shutil
 import warnings
+from pathlib import Path
+from typing import Any
 
 with warnings.catch_warnings():
     # whoosh 2.7.4 compiled from source raises SyntaxWarnings on 3.12+; whoosh-reloaded does not.
     warnings.simplefilter("ignore", SyntaxWarning)
     import whoosh
     from whoosh import analysis, fields, index, qparser, query
-    from whoosh.index import EmptyIndexError, LockError
+    from whoosh.index import TOC, EmptyIndexError, LockError, clean_files
     from whoosh.support.charset import accent_map
 
 __all__ = [
@@ -23,9 +27,11 @@ __all__ = [
     "accent_map",
     "analysis",
     "fields",
+    "has_index",
     "index",
     "qparser",
     "query",
+    "remove_debris",
     "version",
 ]
 
@@ -42,6 +48,44 @@ def version() -> str:
             "pip install 'whoosh-reloaded==2.7.5'"
         )
     return str(whoosh.versionstring())
+
+
+def has_index(folder: str | Path) -> bool:
+    """Is there an index (a table of contents) in ``folder``? Unlike Whoosh's
+    ``exists_in`` this does not read it, so a damaged one still counts as there."""
+    path = Path(folder)
+    return path.is_dir() and any(_TOC.fullmatch(entry.name) for entry in path.iterdir())
+
+
+_TOC = re.compile(r"_MAIN_\d+\.toc")
+
+
+def remove_debris(ix: Any) -> None:
+    """Delete what a failed write left in an index folder: segment files that the
+    current table of contents does not name, half-written TOC files and the
+    writer's temporary folder (a full disk would otherwise stay full).
+
+    Only done while holding the write lock, so another writer's files are safe."""
+    lock = ix.lock("WRITELOCK")
+    if not lock.acquire(False):
+        return
+    try:
+        storage, name = ix.storage, ix.indexname
+        try:
+            toc = TOC.read(storage, name)
+        except Exception:  # no readable TOC: there is nothing of a commit to keep
+            clean_files(storage, name, -1, [])
+        else:
+            clean_files(storage, name, toc.generation, toc.segments)
+        temporary = re.compile(rf"^_{re.escape(name)}_\d+\.toc\.|\.tmp$")
+        for entry in Path(storage.folder).iterdir():
+            if temporary.search(entry.name):
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+    finally:
+        lock.release()
 
 
 version()

@@ -6,6 +6,10 @@ needed to act on any of them.
 
 from __future__ import annotations
 
+import os
+
+from search.folder import printable
+
 
 class SearchError(Exception):
     """Base class: everything this package raises on purpose."""
@@ -14,9 +18,9 @@ class SearchError(Exception):
 class ArticleError(SearchError):
     """A file cannot be read as an article (empty, binary, too large, unreadable)."""
 
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        self.path = printable(path)  # a name that is not UTF-8 must still print
+        super().__init__(f"{self.path}: {reason}")
         self.reason = reason
 
 
@@ -47,10 +51,15 @@ class CorruptIndexError(SearchError):
 
     def __init__(self, index_dir: str, detail: str) -> None:
         super().__init__(
-            f"The index at {index_dir} is damaged ({detail}): delete the folder and run "
-            "`python -m search index` again to rebuild it"
+            f"The index at {index_dir} is damaged ({detail}): run "
+            f"`python -m search index SEEDS_DIR --index {index_dir}` to rebuild it"
         )
         self.index_dir = index_dir
+
+
+class IndexWriteError(SearchError):
+    """The index cannot be written: the disk is full, or the folder is read-only.
+    Nothing was changed; what the failed run had written was removed."""
 
 
 class ArticleNotFoundError(SearchError):

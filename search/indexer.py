@@ -9,13 +9,17 @@ read is reported with its reason and skipped while the rest is indexed.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import multiprocessing
 import os
 import pickle
+import struct
 import sys
+import threading
 import time
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -29,21 +33,26 @@ from tqdm import tqdm
 
 from search.articles import Article, content_hash, read_article
 from search.duplicates import MIN_SHARED, THRESHOLD, keys, resemblance, sketch
-from search.engine import EmptyIndexError, LockError, index
-from search.errors import ArticleError, IndexLockedError, SearchError
+from search.engine import LockError, has_index, index, remove_debris
+from search.errors import (
+    ArticleError,
+    CorruptIndexError,
+    IndexLockedError,
+    IndexWriteError,
+    SearchError,
+)
 from search.extract import extract
 from search.extract.gazetteer import gazetteer
+from search.folder import ArticleFile, FileProblem, discover, printable
 from search.schema import FACETS, build_schema, mark_schema, schema_is_current
 from search.textfiles import DEFAULT_MAX_BYTES, read_bytes
 
-#: Files in an article folder that describe the folder rather than hold an article.
-_NOT_ARTICLES = ("readme", "license", "licence", "copying", "changelog")
+__all__ = ["FileProblem", "IndexStats", "build_index", "discover", "document"]
 
-
-@dataclass(frozen=True)
-class FileProblem:
-    path: str
-    reason: str
+#: What a damaged segment raises when Whoosh reads it (a truncated file, bad zlib data).
+_DAMAGE = (EOFError, zlib.error, struct.error, pickle.UnpicklingError)
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 @dataclass
@@ -59,6 +68,7 @@ class IndexStats:
     ignored: list[FileProblem] = field(default_factory=list)
     seconds: float = 0.0
     documents: int = 0  # in the index after the run
+    rebuilt: str | None = None  # why the index was built anew rather than updated
 
     def summary(self) -> str:
         return (
@@ -72,21 +82,6 @@ class IndexStats:
         return asdict(self)
 
 
-def discover(folder: Path) -> tuple[list[Path], list[FileProblem]]:
-    """Article files below ``folder`` in a stable order, and the files passed over."""
-    files: list[Path] = []
-    ignored: list[FileProblem] = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
-        if path.name.lower().startswith(_NOT_ARTICLES):
-            ignored.append(FileProblem(str(path), "describes the folder, not an article"))
-            continue
-        files.append(path)
-    return files, ignored
-
-
 def build_index(
     seeds_dir: str | Path,
     index_dir: str | Path,
@@ -97,6 +92,7 @@ def build_index(
     notify: Callable[[str], None] | None = None,
     extractor: Callable[[Article], Article] = extract,
     workers: int | None = None,
+    rebuild: bool = False,
 ) -> IndexStats:
     """Bring the index at ``index_dir`` in line with the articles in ``seeds_dir``.
 
@@ -105,34 +101,66 @@ def build_index(
     the run has to wait. ``extractor`` turns a freshly read article into the
     one indexed (boilerplate, quotes, places); pass your own to change that.
     ``workers`` processes read and extract while this one writes the index
-    (default: one when there is a second core; 0 to do everything here).
+    (default: one when there is a second core and the caller's script would not
+    be re-run by it; 0 to do everything here). ``rebuild`` builds the index anew;
+    a damaged index is rebuilt without asking (``IndexStats.rebuilt`` says why).
+    A full disk or a read-only folder raises :class:`IndexWriteError` after
+    removing what the run had written, leaving the previous index as it was.
     """
     started = time.perf_counter()
     folder = Path(seeds_dir)
     if not folder.is_dir():
         raise SearchError(f"No folder of articles at {folder}: give the folder to index")
-    ix = _open_or_create(Path(index_dir))
+    index_dir = Path(index_dir)
+    run = functools.partial(
+        _run, folder, index_dir, max_bytes, wait, notify, extractor, workers, progress
+    )
+    try:
+        try:
+            stats = run(rebuild)
+        except _DAMAGE as error:
+            # A segment damaged where the first checks did not read (postings): the
+            # index is derived from the folder, so building it again loses nothing.
+            if rebuild:
+                raise CorruptIndexError(str(index_dir), repr(error)) from error
+            stats = run(True)
+            stats.rebuilt = f"the index was damaged ({error!r}): rebuilt from the folder"
+    except OSError as error:
+        raise _write_fault(error, index_dir) from error
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _run(
+    folder: Path,
+    index_dir: Path,
+    max_bytes: int,
+    wait: float,
+    notify: Callable[[str], None] | None,
+    extractor: Callable[[Article], Article],
+    workers: int | None,
+    progress: bool,
+    rebuild: bool,
+) -> IndexStats:
     stats = IndexStats()
-    files, stats.ignored = discover(folder)
-    searcher = ix.searcher()  # the committed index, for hashes and near-duplicates
-    indexed = {f["id"]: f["content_hash"] for f in searcher.reader().all_stored_fields()}
+    ix, searcher, indexed, stats.rebuilt = _open_or_create(index_dir, rebuild)
+    files, stats.ignored, stats.warnings = discover(folder)
     groups = _Groups(searcher.reader())
     seen: set[str] = set()
-    todo: list[tuple[Path, str, bytes]] = []
+    todo: list[tuple[ArticleFile, bytes]] = []
     writer = None
     try:
-        for path in files:
-            article_id = path.relative_to(folder).as_posix()
-            seen.add(article_id)
+        for file in files:
+            seen.add(file.id)
             try:
-                data = read_bytes(path, max_bytes)
+                data = read_bytes(file.path, max_bytes, follow_links=False)
             except ArticleError as error:
-                stats.failed.append(FileProblem(str(path), error.reason))
+                stats.failed.append(FileProblem(printable(file.path), error.reason))
                 continue
-            if indexed.get(article_id) == content_hash(data):
+            if indexed.get(file.id) == content_hash(data):
                 stats.unchanged += 1
             else:
-                todo.append((path, article_id, data))
+                todo.append((file, data))
         prepare = functools.partial(_prepare, extractor=extractor, max_bytes=max_bytes)
         with _pool(len(todo), workers, extractor) as pool:
             prepared = pool.map(prepare, todo, chunksize=16) if pool else map(prepare, todo)
@@ -151,7 +179,7 @@ def build_index(
                     stats.warnings.append(
                         FileProblem(item.path, f"not UTF-8: decoded as {item.encoding}")
                     )
-                writer = writer or _writer(ix, Path(index_dir), wait, notify)
+                writer = writer or _writer(ix, index_dir, wait, notify)
                 writer.update_document(
                     **item.fields,
                     sketch=item.sketch,
@@ -163,20 +191,49 @@ def build_index(
                 else:
                     stats.added += 1
         for article_id in indexed.keys() - seen:
-            writer = writer or _writer(ix, Path(index_dir), wait, notify)
+            writer = writer or _writer(ix, index_dir, wait, notify)
             writer.delete_by_term("id", article_id)
             stats.removed += 1
         if writer is not None:
             writer.commit()
     except BaseException:
         if writer is not None:
-            writer.cancel()  # leaves the previous generation readable, and releases the lock
+            _abandon(ix, writer)
         raise
     finally:
         searcher.close()
     stats.documents = ix.doc_count()
-    stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _abandon(ix: Any, writer: Any) -> None:
+    """Cancel a write and remove the files it made, leaving the last commit as it was.
+
+    On a full disk ``cancel()`` itself can fail while closing its files; the lock
+    must be released all the same, or every later run in this process waits for it."""
+    try:
+        writer.cancel()
+    except Exception:
+        writer.writelock.release()
+    remove_debris(ix)
+
+
+def _write_fault(error: OSError, index_dir: Path) -> SearchError:
+    """A write error as a message that names the next step."""
+    if error.errno in _DISK_FULL:
+        return IndexWriteError(
+            f"No space left on the disk holding {index_dir}: the index is as it was before "
+            "this run. Free some space and run the same command again."
+        )
+    if error.errno in _READ_ONLY:
+        return IndexWriteError(
+            f"Cannot write to the index folder {index_dir} ({error.strerror}): make it "
+            "writable, or pass --index with another folder."
+        )
+    return IndexWriteError(
+        f"Writing the index at {index_dir} failed ({error.strerror or error}): the index is "
+        "as it was before this run; fix the cause and run the same command again."
+    )
 
 
 #: Fewer changed files than this are read here: starting a worker costs more.
@@ -196,21 +253,20 @@ class _Prepared:
 
 
 def _prepare(
-    item: tuple[Path, str, bytes], *, extractor: Callable[[Article], Article], max_bytes: int
+    item: tuple[ArticleFile, bytes], *, extractor: Callable[[Article], Article], max_bytes: int
 ) -> _Prepared:
     """Read, extract and lay out one article (in a worker process, or here)."""
-    path, article_id, data = item
+    file, data = item
+    path = printable(file.path)
     try:
         article = extractor(
-            read_article(path, article_id=article_id, data=data, max_bytes=max_bytes)
+            read_article(file.path, article_id=file.id, data=data, max_bytes=max_bytes)
         )
     except ArticleError as error:
-        return _Prepared(str(path), article_id, {}, problem=error.reason)
+        return _Prepared(path, file.id, {}, problem=error.reason)
     except Exception as error:  # a parser bug must not cost the rest of the folder
-        return _Prepared(str(path), article_id, {}, problem=f"could not be parsed ({error!r})")
-    return _Prepared(
-        str(path), article_id, document(article), sketch(article.body), article.encoding
-    )
+        return _Prepared(path, file.id, {}, problem=f"could not be parsed ({error!r})")
+    return _Prepared(path, file.id, document(article), sketch(article.body), article.encoding)
 
 
 @contextmanager
@@ -221,17 +277,58 @@ def _pool(
 
     Whoosh writes in this process; on two cores a worker extracting alongside it
     takes most of extraction off the clock. forkserver, not fork: this process
-    may have threads (a web server, a progress bar)."""
-    count = (1 if (os.cpu_count() or 1) > 1 else 0) if workers is None else workers
-    if count < 1 or jobs < _POOL_MIN or not _picklable(extractor):
+    may have threads (a web server, a progress bar). By default no worker is
+    started when it would re-run the caller's script (see :func:`_reruns_caller`);
+    a caller passing ``workers`` says its script is guarded."""
+    if workers is None:
+        workers = 1 if (os.cpu_count() or 1) > 1 and not _reruns_caller() else 0
+    if workers < 1 or jobs < _POOL_MIN or not _picklable(extractor):
         yield None
         return
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("forkserver"))
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_follow_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         yield pool
     finally:
         # On Ctrl-C or an error, drop the queued files rather than extract them all.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _reruns_caller() -> bool:
+    """Would a worker process run the caller's ``__main__`` again?
+
+    forkserver and spawn workers re-import a script run as a file, or a module
+    run with ``-m`` unless it is a package's ``__main__``; a script without an
+    ``if __name__ == "__main__":`` guard would then index again inside the
+    worker, and the pool would break. A REPL or a notebook has no file to re-run,
+    and ``python -m search`` is a package's ``__main__``."""
+    main = sys.modules.get("__main__")
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name is not None:
+        return not name.endswith("__main__")
+    return getattr(main, "__file__", None) is not None
+
+
+def _follow_parent(parent: int) -> None:
+    """In a worker: exit when the indexer is gone (``kill -9`` gives it no chance to
+    stop its workers, which would otherwise wait for work for ever)."""
+
+    def watch() -> None:
+        first = os.getppid()
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            if os.getppid() != first:  # our parent, the forkserver, has gone with it
+                os._exit(1)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
 
 
 def _picklable(value: object) -> bool:
@@ -343,22 +440,37 @@ def _parse_date(value: str | None) -> datetime | None:
     return parsed.replace(tzinfo=None)
 
 
-def _open_or_create(index_dir: Path) -> Any:
-    schema = build_schema()
-    if index.exists_in(str(index_dir)):
+def _open_or_create(index_dir: Path, rebuild: bool) -> tuple[Any, Any, dict[str, str], str | None]:
+    """(index, a searcher on its last commit, id -> content hash of what it holds,
+    why it was built anew or None).
+
+    Every stored field is read here, so a damaged segment shows before any
+    writing; an index that cannot be opened or read at all is built anew (it is
+    derived from the folder, so nothing is lost)."""
+    why = "rebuilt as asked" if rebuild else None
+    if has_index(index_dir) and not rebuild:
         try:
             ix = index.open_dir(str(index_dir))
-        except (EmptyIndexError, OSError, EOFError, ValueError) as error:
-            raise SearchError(
-                f"The index at {index_dir} cannot be opened ({error}): delete it to rebuild"
-            ) from error
-        if schema_is_current(index_dir):
-            return ix
-        # An index from an older schema: rebuild rather than misread it.
+            if schema_is_current(index_dir):
+                searcher = ix.searcher()
+                try:
+                    hashes = {f["id"]: f["content_hash"] for f in searcher.all_stored_fields()}
+                except BaseException:
+                    searcher.close()
+                    raise
+                return ix, searcher, hashes, None
+            why = "the index was built by an older version: rebuilt"
+        except OSError as error:
+            if error.errno in _READ_ONLY:
+                raise
+            why = f"the index was damaged ({error!r}): rebuilt from the folder"
+        except Exception as error:  # a garbage TOC raises anything from struct to pickle
+            why = f"the index was damaged ({error!r}): rebuilt from the folder"
     index_dir.mkdir(parents=True, exist_ok=True)
-    created = index.create_in(str(index_dir), schema)
+    created = index.create_in(str(index_dir), build_schema())
+    remove_debris(created)  # segments of the damaged or older index
     mark_schema(index_dir)
-    return created
+    return created, created.searcher(), {}, why
 
 
 def _writer(ix: Any, index_dir: Path, wait: float, notify: Callable[[str], None] | None) -> Any:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from search.articles import Article
-from search.engine import EmptyIndexError, index, qparser, query
+from search.engine import EmptyIndexError, has_index, index, qparser, query
 from search.errors import (
     ArticleNotFoundError,
     CorruptIndexError,
@@ -64,7 +64,8 @@ MAX_PAGE_SIZE = 100
 _OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 
 
-_DAMAGE = (EOFError, OSError, zlib.error, struct.error, pickle.UnpicklingError)
+#: What reading a damaged index raises; EmptyIndexError: its table of contents is gone.
+_DAMAGE = (EOFError, OSError, zlib.error, struct.error, pickle.UnpicklingError, EmptyIndexError)
 Method = TypeVar("Method", bound=Callable[..., Any])
 
 
@@ -90,7 +91,7 @@ class Index:
 
     def __init__(self, index_dir: str | Path) -> None:
         self.index_dir = Path(index_dir)
-        if not index.exists_in(str(self.index_dir)):
+        if not has_index(self.index_dir):
             raise NoIndexError(str(self.index_dir))
         if not schema_is_current(self.index_dir):
             raise SearchError(
@@ -99,8 +100,8 @@ class Index:
             )
         try:
             self._ix = index.open_dir(str(self.index_dir))
-        except (EmptyIndexError, EOFError, OSError, ValueError) as error:
-            raise CorruptIndexError(str(self.index_dir), str(error)) from error
+        except Exception as error:  # a damaged TOC raises anything from struct to pickle
+            raise CorruptIndexError(str(self.index_dir), repr(error)) from error
         self._local = threading.local()
         self._cache: OrderedDict[tuple[Any, ...], Results] = OrderedDict()
         self._facet_postings: tuple[Any, Postings] | None = None

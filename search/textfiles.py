@@ -7,6 +7,8 @@ allowed to stop an indexing run.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -18,6 +20,7 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 # Bytes that never occur in text, apart from tab, newline, form feed and carriage return.
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_CONTROL_CHARACTERS = dict.fromkeys(_CONTROL)
 
 
 def read_text(
@@ -29,28 +32,48 @@ def read_text(
         data = read_bytes(path, limit)
     if len(data) > limit:
         size = path.stat().st_size if path.exists() else len(data)
-        raise ArticleError(str(path), f"too large ({_size(size)}; the limit is {_size(limit)})")
+        raise ArticleError(path, f"too large ({_size(size)}; the limit is {_size(limit)})")
     if not data.strip():
-        raise ArticleError(str(path), "empty file")
+        raise ArticleError(path, "empty file")
     if looks_binary(data):
-        raise ArticleError(str(path), "binary file, not text")
+        raise ArticleError(path, "binary file, not text")
     text, encoding = decode(data)
-    return text, encoding, data
+    # Past the first 8 KB a stray NUL or other control byte is not a reason to refuse
+    # the file, but it is not text either: it must not reach the index or a page.
+    return text.translate(_CONTROL_CHARACTERS), encoding, data
 
 
-def read_bytes(path: Path, limit: int) -> bytes:
-    """Read at most ``limit + 1`` bytes, so a huge file is refused without loading it."""
+def read_bytes(path: Path, limit: int, *, follow_links: bool = True) -> bytes:
+    """Read at most ``limit + 1`` bytes, so a huge file is refused without loading it.
+
+    Only a regular file is read: a FIFO would block forever, a device never end.
+    ``follow_links=False`` refuses a link in place of ``path`` (the indexer reads
+    the targets it checked, and a link swapped in since must not lead elsewhere).
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow_links else os.O_NOFOLLOW)
     try:
-        with path.open("rb") as handle:
-            return handle.read(limit + 1)
+        descriptor = os.open(path, flags)
     except OSError as error:
-        raise ArticleError(str(path), f"cannot be read ({error.strerror or error})") from error
+        raise ArticleError(path, f"cannot be read ({error.strerror or error})") from error
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ArticleError(path, "not a regular file")
+        try:
+            return handle.read(limit + 1)
+        except OSError as error:
+            raise ArticleError(path, f"cannot be read ({error.strerror or error})") from error
 
 
 def looks_binary(data: bytes) -> bool:
-    """A NUL byte, or many control bytes, in the first 8 KB means not text."""
+    """A NUL byte, or many control bytes, in the first 8 KB means not text.
+
+    UTF-16 (with its byte-order mark) is half NUL bytes: it is judged by its
+    characters instead."""
     head = data[:8192]
-    if b"\0" in head and not _is_utf16(head):
+    if _is_utf16(head):
+        text = head.decode("utf-16", errors="replace")
+        return sum(text.count(chr(b)) for b in _CONTROL) > len(text) * 0.05
+    if b"\0" in head:
         return True
     controls = sum(head.count(bytes([b])) for b in _CONTROL)
     return controls > len(head) * 0.05

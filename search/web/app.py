@@ -9,6 +9,7 @@ marked paragraphs, which :mod:`search.snippets` builds from escaped text.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -115,13 +116,15 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     @app.get("/opensearch.xml")
     def opensearch() -> str:
         bottle.response.content_type = "application/opensearchdescription+xml; charset=utf-8"
-        # Browsers need an absolute URL; the request's own is what the user reached us by.
-        base = bottle.request.urlparts.scheme + "://" + bottle.request.urlparts.netloc
-        return _page("opensearch.tpl", base=base)
+        return _page("opensearch.tpl", base=_base_url())
 
     @app.get("/healthz")
     def healthz() -> str:
-        return _json({"status": "ok", "articles": len(index_())})
+        try:
+            return _json({"status": "ok", "articles": len(index_())})
+        except CorruptIndexError as error:  # what every other route would say
+            bottle.response.status = 503
+            return _json({"status": "error", "error": str(error)})
 
     @app.get("/static/<filename:path>")
     def static(filename: str) -> Any:
@@ -130,6 +133,25 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     for status in (400, 404, 405, 500, 503):
         app.error(status)(_error_page)
     return app
+
+
+#: A Host header as browsers send it: a name or an IPv4/IPv6 address, and a port.
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+
+
+def _base_url() -> str:
+    """This server's absolute URL, as the user reached it (browsers need one for
+    OpenSearch). A Host header that is not a host name is not echoed: the
+    address the server listens on is used instead."""
+    request = bottle.request
+    scheme = "https" if request.urlparts.scheme == "https" else "http"
+    host = request.get_header("Host", "")
+    if not _HOST.fullmatch(host):
+        server = request.environ.get("SERVER_NAME", "localhost")
+        host = f"{server}:{request.environ.get('SERVER_PORT', '80')}"
+        if not _HOST.fullmatch(host):
+            host = "localhost"
+    return f"{scheme}://{host}"
 
 
 def _search_args(app: bottle.Bottle) -> tuple[str, int, int]:
