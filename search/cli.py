@@ -103,7 +103,13 @@ def _parser() -> argparse.ArgumentParser:
         default=int(env("SEARCH_PORT", "8080")),
         help="env SEARCH_PORT; default: 8080",
     )
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(env("SEARCH_WORKERS", "0")) or None,
+        help="server processes (env SEARCH_WORKERS; default: one per core; 1: one process)",
+    )
+    serve.add_argument("--threads", type=int, default=8, help="threads per process")
     serve.set_defaults(run=_serve)
     return parser
 
@@ -179,18 +185,17 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import waitress
+    from search.web.server import default_workers, serve
 
-    from search.web.app import make_app
-
-    ix = open_index(args.index)
+    workers = args.workers or default_workers()
+    with open_index(args.index) as ix:
+        count = len(ix)
     print(
-        f"Serving {args.index} ({len(ix)} articles) on http://{args.host}:{args.port}",
+        f"Serving {args.index} ({count} articles) on http://{args.host}:{args.port} "
+        f"with {workers} process{'es' if workers > 1 else ''}",
         file=sys.stderr,
     )
-    waitress.serve(
-        make_app(ix), host=args.host, port=args.port, threads=args.threads, ident="news-search"
-    )
+    serve(args.index, args.host, args.port, workers=workers, threads=args.threads)
     return 0
 
 

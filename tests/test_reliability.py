@@ -21,6 +21,8 @@ import search
 from search import IndexWriteError, build_index, open_index
 from search.web import make_app
 
+from .processes import alive, descendants
+
 SECRET = "zanzibarquokka"  # a word only the file outside the folder holds
 
 
@@ -143,32 +145,6 @@ def test_library_runs_from_a_script_without_a_main_guard(tmp_path: Path) -> None
     assert result.stdout.splitlines()[1] == "80"
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found: set[int] = set()
-    pending = [pid]
-    while pending:
-        for child in children.get(pending.pop(), []):
-            found.add(child)
-            pending.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find child processes")
 def test_kill_9_of_the_indexer_leaves_no_process_and_the_index_opens(tmp_path: Path) -> None:
@@ -181,15 +157,15 @@ def test_kill_9_of_the_indexer_leaves_no_process_and_the_index_opens(tmp_path: P
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     while time.monotonic() < deadline and len(workers) < 3 and indexer.poll() is None:
-        workers = _descendants(indexer.pid)  # resource tracker, forkserver, worker
+        workers = descendants(indexer.pid)  # resource tracker, forkserver, worker
         time.sleep(0.05)
     assert indexer.poll() is None and len(workers) >= 3, "the indexer started no workers"
     indexer.send_signal(signal.SIGKILL)
     indexer.wait()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
         time.sleep(0.1)
-    assert not [pid for pid in workers if _alive(pid)]
+    assert not [pid for pid in workers if alive(pid)]
     stats = build_index(folder, tmp_path / "ix", workers=0)
     assert stats.documents == 1000 and stats.failed == []
 
