@@ -52,7 +52,7 @@ class CorruptIndexError(SearchError):
     def __init__(self, index_dir: str, detail: str) -> None:
         super().__init__(
             f"The index at {index_dir} is damaged ({detail}): run "
-            f"`python -m search index SEEDS_DIR --index {index_dir}` to rebuild it"
+            f"`python -m search index SEEDS_DIR --index {index_dir} --rebuild` to rebuild it"
         )
         self.index_dir = index_dir
 

@@ -44,7 +44,14 @@ from search.errors import (
 from search.extract import extract
 from search.extract.gazetteer import gazetteer
 from search.folder import ArticleFile, FileProblem, discover, printable
-from search.schema import FACETS, build_schema, mark_schema, schema_is_current
+from search.schema import (
+    FACETS,
+    build_schema,
+    mark_schema,
+    name_analyzer,
+    schema_is_current,
+    text_analyzer,
+)
 from search.textfiles import DEFAULT_MAX_BYTES, read_bytes
 
 __all__ = ["FileProblem", "IndexStats", "build_index", "discover", "document"]
@@ -180,22 +187,25 @@ def _run(
                         FileProblem(item.path, f"not UTF-8: decoded as {item.encoding}")
                     )
                 writer = writer or _writer(ix, index_dir, wait, notify)
-                writer.update_document(
+                if item.article_id in indexed:
+                    writer.delete_by_term("id", item.article_id)
+                    stats.updated += 1
+                else:
+                    stats.added += 1
+                # add_document, not update_document: we know which ids are new, so the
+                # per-document look-up of the old version is needed only for updates.
+                writer.add_document(
                     **item.fields,
                     sketch=item.sketch,
                     dupe_keys=" ".join(keys(item.sketch)),
                     dupe_group=groups.assign(item.article_id, item.sketch),
                 )
-                if item.article_id in indexed:
-                    stats.updated += 1
-                else:
-                    stats.added += 1
         for article_id in indexed.keys() - seen:
             writer = writer or _writer(ix, index_dir, wait, notify)
             writer.delete_by_term("id", article_id)
             stats.removed += 1
         if writer is not None:
-            writer.commit()
+            writer.commit(optimize=_merge_all(searcher.reader(), stats))
     except BaseException:
         if writer is not None:
             _abandon(ix, writer)
@@ -204,6 +214,23 @@ def _run(
         searcher.close()
     stats.documents = ix.doc_count()
     return stats
+
+
+#: Merge every segment into one when a commit would leave more than this many, or
+#: when more than this share of the documents kept on disk are deleted ones.
+MAX_SEGMENTS = 8
+MAX_DELETED = 0.2
+
+
+def _merge_all(reader: Any, stats: IndexStats) -> bool:
+    """The merge policy: Whoosh merges only small segments at each commit, so runs
+    that each add many articles pile up large ones (every query then searches each:
+    ten segments made queries 2.8x slower than one) and updates leave deleted
+    documents in them. Merging everything costs a rewrite, so it is done only
+    when either grows past its limit, which bounds both."""
+    segments = len(list(reader.leaf_readers()))
+    deleted = reader.doc_count_all() - reader.doc_count() + stats.updated + stats.removed
+    return segments + 1 > MAX_SEGMENTS or deleted > MAX_DELETED * max(reader.doc_count_all(), 1)
 
 
 def _abandon(ix: Any, writer: Any) -> None:
@@ -266,7 +293,8 @@ def _prepare(
         return _Prepared(path, file.id, {}, problem=error.reason)
     except Exception as error:  # a parser bug must not cost the rest of the folder
         return _Prepared(path, file.id, {}, problem=f"could not be parsed ({error!r})")
-    return _Prepared(path, file.id, document(article), sketch(article.body), article.encoding)
+    fields = analysed(document(article))
+    return _Prepared(path, file.id, fields, sketch(article.body), article.encoding)
 
 
 @contextmanager
@@ -412,6 +440,35 @@ def document(article: Article) -> dict[str, Any]:
     for name, values in facets.items():
         fields[FACETS[name]] = ",".join(v.replace(",", " ") for v in values)
     return fields
+
+
+#: Text fields analysed where the article is extracted (in the worker), not where
+#: the index is written: given a list of words, Whoosh indexes them as they are
+#: (its documented way past a field's analyzer), so the process writing the index
+#: only files postings. Terms, frequencies and field lengths come out the same, and
+#: so do relative positions (all that phrase and proximity queries use): only the
+#: offset of a leading stop word is not counted.
+_ANALYSERS = {
+    "headline": text_analyzer,
+    "body": text_analyzer,
+    "quotes": text_analyzer,
+    "speaker": name_analyzer,
+    "locations": name_analyzer,
+    "outlet": name_analyzer,
+    "author": name_analyzer,
+}
+
+
+def analysed(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` with each text field as its list of index terms; the text itself is
+    kept as the stored value (``_stored_NAME``)."""
+    done = dict(fields)
+    for name, analyzer in _ANALYSERS.items():
+        text = fields.get(name)
+        if isinstance(text, str):
+            done[name] = [token.text for token in analyzer()(text)]
+            done[f"_stored_{name}"] = text
+    return done
 
 
 def _countries(article: Article) -> list[str]:
