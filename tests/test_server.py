@@ -42,7 +42,10 @@ def test_serve_runs_one_process_per_worker_and_stops_them_all(index_dir: Path) -
             except httpx.TransportError:
                 time.sleep(0.2)
         assert health is not None and health["status"] == "ok", server.stderr
-        workers = {pid for pid in descendants(server.pid) if alive(pid)}
+        workers: set[int] = set()
+        while time.monotonic() < deadline and len(workers) < 2:  # the second may boot later
+            workers = {pid for pid in descendants(server.pid) if alive(pid)}
+            time.sleep(0.1)
         assert len(workers) == 2
         answers = [httpx.get(f"{base}/api/search", params={"q": "kyiv"}) for _ in range(8)]
         assert {a.status_code for a in answers} == {200}
