@@ -1,0 +1,310 @@
+"""Scale: the BBC corpus grown ×N, indexed and searched by news-search, a plain
+Whoosh script and SQLite FTS5, in one run.
+
+Corpora are generated deterministically from ../shared/corpora/bbc:
+- ``distinct``: copy k of an article keeps its headline (tagged with k) and takes
+  its paragraphs from other articles of the same section, so every document is
+  different but reads like the real ones;
+- ``syndicated``: copy k is the article word for word with a tagged headline,
+  like a wire story carried by many outlets (near-duplicate grouping's worst case).
+
+Each engine indexes in its own process (so its peak RSS is its own; news-search's
+figure is its largest process, the index writer or the extraction worker) while
+this script samples the index folder's size on disk (Whoosh's temporary runs are
+written there). Then: cold open (a fresh process opens the index and answers one
+query), and the same queries for each engine, interleaved query by query so all
+see the same machine load: news-search's API (snippets, facets, near-duplicate
+grouping, spelling help) against plain Whoosh with highlights and FTS5 with
+``snippet()``. Ratios are what to read: this machine is shared and noisy.
+
+Usage: python bench/scale.py [--sizes 1,10] [--kinds distinct,syndicated] [--queries N]
+(CI-sized: --sizes 1; ×100 is ~222,000 articles and takes a long while.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import BBC, require, table
+from bench.query_speed import make_queries, p95
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def generate(source: Path, target: Path, times: int, kind: str) -> int:
+    """Write the corpus ×``times`` below ``target`` (one folder per section); return
+    the number of articles."""
+    sections: dict[str, list[tuple[str, list[str]]]] = {}
+    for path in sorted(source.glob("*/*.txt")):
+        lines = [line.strip() for line in path.read_bytes().decode("utf-8", "replace").split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            sections.setdefault(path.parent.name, []).append((lines[0], lines[1:]))
+    count = 0
+    for section, articles in sections.items():
+        pool = [p for _, paragraphs in articles for p in paragraphs]
+        folder = target / section
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, (headline, paragraphs) in enumerate(articles):
+            for copy in range(times):
+                if copy == 0 or kind == "syndicated":
+                    body = paragraphs
+                else:
+                    rng = random.Random(f"{section}/{number}/{copy}")
+                    body = rng.sample(pool, min(len(pool), max(3, len(paragraphs))))
+                title = headline if copy == 0 else f"{headline} ({copy})"
+                text = title + "\n\n" + "\n\n".join(body) + "\n"
+                (folder / f"{number:04d}-{copy:03d}.txt").write_text(text)
+                count += 1
+    return count
+
+
+# Each indexer runs as its own process: `python -c SCRIPT CORPUS INDEX`.
+_INDEXERS = {
+    "news-search": """
+        import sys, search
+        if __name__ == "__main__":
+            search.build_index(sys.argv[1], sys.argv[2], workers=1)
+    """,
+    "plain Whoosh": """
+        import sys
+        from pathlib import Path
+        from bench.index_speed import plain_whoosh
+        if __name__ == "__main__":
+            plain_whoosh(Path(sys.argv[1]), Path(sys.argv[2]))
+    """,
+    "SQLite FTS5": """
+        import sqlite3, sys
+        from pathlib import Path
+        db = sqlite3.connect(str(Path(sys.argv[2]) / "fts.db"))
+        db.execute("CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, headline, body, "
+                   "tokenize='porter unicode61 remove_diacritics 2')")
+        rows = []
+        for path in sorted(Path(sys.argv[1]).rglob("*.txt")):
+            headline, _, body = path.read_bytes().decode("utf-8", "replace").partition("\\n")
+            rows.append((str(path), headline.strip(), body.strip()))
+            if len(rows) == 5000:
+                db.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
+                rows = []
+        db.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
+        db.commit()
+    """,
+}
+
+
+def index_with(engine: str, corpus: Path, index_dir: Path) -> dict[str, float]:
+    """Index in a child process; its time, peak RSS, and the folder's peak and final size."""
+    index_dir.mkdir(parents=True)
+    script = textwrap.dedent(_INDEXERS[engine])
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(corpus), str(index_dir)], cwd=ROOT, env=_env()
+    )
+    peak_disk = 0
+    while True:  # wait4, not poll(): it also says the child's own peak RSS
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        peak_disk = max(peak_disk, _size(index_dir))
+        time.sleep(0.25)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{engine} failed to index {corpus}")
+    rss = usage.ru_maxrss / 1024  # the largest of the child and the children it waited for
+    size = _size(index_dir)
+    return {
+        "seconds": seconds,
+        "rss_mb": rss,
+        "disk_mb": max(peak_disk, size) / 2**20,
+        "size_mb": size / 2**20,
+    }
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def _size(folder: Path) -> int:
+    total = 0
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):  # a temporary file gone since the listing
+                total += os.stat(os.path.join(dirpath, name)).st_size
+    return total
+
+
+_COLD = """
+import json, sys, time
+started = time.perf_counter()
+if sys.argv[1] == "news-search":
+    import search
+    ix = search.open_index(sys.argv[2]); ix.search("government plans")
+elif sys.argv[1] == "plain Whoosh":
+    from whoosh import index, qparser
+    ix = index.open_dir(sys.argv[2])
+    q = qparser.MultifieldParser(["headline", "body"], ix.schema).parse("government plans")
+    with ix.searcher() as s:
+        [h.highlights("body") for h in s.search(q, limit=10)]
+else:
+    import sqlite3
+    db = sqlite3.connect(sys.argv[2] + "/fts.db")
+    db.execute("SELECT snippet(docs, 2, '<b>', '</b>', '…', 30) FROM docs "
+               "WHERE docs MATCH 'government plans' ORDER BY rank LIMIT 10").fetchall()
+print(json.dumps(time.perf_counter() - started))
+"""
+
+
+def cold_open(engine: str, index_dir: Path) -> float:
+    """ms for a fresh process to open the index and answer a first query (imports excluded)."""
+    result = subprocess.run(
+        [sys.executable, "-c", _COLD, engine, str(index_dir)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(),
+        check=True,
+    )
+    return float(json.loads(result.stdout)) * 1000
+
+
+def query_times(indexes: dict[str, Path], queries: list[str]) -> dict[str, list[float]]:
+    """ms per query for each engine, interleaved query by query."""
+    from search import open_index
+    from search.engine import index, qparser
+
+    ours = open_index(indexes["news-search"])
+    plain_ix = index.open_dir(str(indexes["plain Whoosh"]))
+    plain_parser = qparser.MultifieldParser(["headline", "body"], plain_ix.schema)
+    plain_searcher = plain_ix.searcher()
+    db = sqlite3.connect(str(indexes["SQLite FTS5"] / "fts.db"))
+
+    def plain(text: str) -> None:
+        for hit in plain_searcher.search(plain_parser.parse(text), limit=10):
+            hit.highlights("body") or hit.highlights("headline")
+
+    def fts(text: str) -> None:
+        words = " ".join(f'"{w}"' for w in re.findall(r"\w+", text))
+        db.execute(
+            "SELECT path, highlight(docs, 1, '<b>', '</b>'), "
+            "snippet(docs, 2, '<b>', '</b>', '…', 30) FROM docs WHERE docs MATCH ? "
+            "ORDER BY rank LIMIT 10",
+            (words,),
+        ).fetchall()
+
+    runners: dict[str, Callable[[str], object]] = {
+        "news-search": lambda text: ours.search(text),
+        "plain Whoosh": plain,
+        "SQLite FTS5": fts,
+    }
+    for run in runners.values():
+        run("warm up")
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    for text in queries:
+        for name, run in runners.items():
+            started = time.perf_counter()
+            run(text)
+            times[name].append((time.perf_counter() - started) * 1000)
+    ours.close()
+    plain_searcher.close()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,10", help="comma-separated multiples of the corpus")
+    parser.add_argument("--kinds", default="distinct,syndicated")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--keep", metavar="DIR", help="build under DIR and keep it")
+    parser.add_argument("--source", default=str(BBC), help="corpus to grow (section folders)")
+    args = parser.parse_args()
+    source = require(Path(args.source), "the BBC corpus")
+    queries = make_queries(source, args.queries)
+    work = Path(args.keep or tempfile.mkdtemp(prefix="news-search-scale-"))
+    rows = []
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            for kind in args.kinds.split(","):
+                if size == 1 and kind == "syndicated":
+                    continue  # ×1 has no copies: the same corpus as distinct
+                corpus = work / f"{kind}-x{size}" / "corpus"
+                if not corpus.exists():
+                    docs = generate(source, corpus, size, kind)
+                else:
+                    docs = sum(1 for _ in corpus.rglob("*.txt"))
+                print(f"×{size} {kind}: {docs} articles", file=sys.stderr, flush=True)
+                indexes = {}
+                built = {}
+                for engine in _INDEXERS:
+                    indexes[engine] = corpus.parent / engine.replace(" ", "-")
+                    shutil.rmtree(indexes[engine], ignore_errors=True)
+                    built[engine] = index_with(engine, corpus, indexes[engine])
+                    print(f"  {engine}: {built[engine]['seconds']:.1f} s", file=sys.stderr)
+                times = query_times(indexes, queries)
+                base = built["plain Whoosh"]
+                base_median = statistics.median(times["plain Whoosh"])
+                base_p95 = p95(times["plain Whoosh"])
+                for engine, figures in built.items():
+                    rate = docs / figures["seconds"]
+                    rows.append(
+                        [
+                            f"×{size} {kind}",
+                            engine,
+                            docs,
+                            rate,
+                            rate / (docs / base["seconds"]),
+                            figures["size_mb"],
+                            figures["rss_mb"],
+                            figures["disk_mb"],
+                            cold_open(engine, indexes[engine]),
+                            statistics.median(times[engine]),
+                            p95(times[engine]),
+                            statistics.median(times[engine]) / base_median,
+                            p95(times[engine]) / base_p95,
+                        ]
+                    )
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"{len(queries)} queries per corpus, 10 hits a page; times in ms, sizes in MB\n")
+    print(
+        table(
+            [
+                "corpus",
+                "engine",
+                "docs",
+                "docs/s",
+                "vs plain",
+                "index MB",
+                "peak RSS",
+                "peak disk",
+                "cold open",
+                "q median",
+                "q p95",
+                "median vs plain",
+                "p95 vs plain",
+            ],
+            rows,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
