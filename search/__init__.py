@@ -34,6 +34,7 @@ from search.errors import (
 )
 from search.extract import extract
 from search.indexer import FileProblem, IndexStats, build_index
+from search.quotecheck import QuoteCheck, QuoteMatch, WordChange, check_quote
 from search.results import Hit, Results
 from search.searcher import Index, open_index
 
@@ -52,10 +53,14 @@ __all__ = [
     "NoIndexError",
     "Place",
     "Quote",
+    "QuoteCheck",
+    "QuoteMatch",
     "RemovedLine",
     "Results",
     "SearchError",
+    "WordChange",
     "build_index",
+    "check_quote",
     "open_index",
     "parse_article",
 ]

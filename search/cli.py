@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from search import build_index, open_index, parse_article
+from search import build_index, check_quote, open_index, parse_article
 from search.errors import SearchError
 from search.textfiles import DEFAULT_MAX_BYTES
 
@@ -84,6 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--page-size", type=int, default=10)
     query.add_argument("--json", action="store_true", help="print the results as JSON")
     query.set_defaults(run=_query)
+
+    check = commands.add_parser(
+        "check", help="check a quote: who said it, where first, and in which words"
+    )
+    check.add_argument("quote", help="the quote as you have it, e.g. 'we will not retreat'")
+    check.add_argument("--speaker", help="who it is said to be by (ranks their quotes first)")
+    with_index(check)
+    check.add_argument("--json", action="store_true", help="print the answer as JSON")
+    check.set_defaults(run=_check)
 
     parse = commands.add_parser("parse", help="show what is extracted from one article file")
     parse.add_argument("file")
@@ -163,6 +172,35 @@ def _query(args: argparse.Namespace) -> int:
         if hit.locations:
             print("   places: " + ", ".join(p.canonical for p in hit.locations))
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    with open_index(args.index) as ix:
+        answer = check_quote(ix, args.quote, speaker=args.speaker)
+    if args.json:
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(answer.message)
+    for number, match in enumerate(answer.matches, 1):
+        flags = f" [differs: {', '.join(match.flags)}]" if match.flags else ""
+        print(f"\n{number}. {match.kind} ({match.score:.2f}){flags}: “{match.text}”")
+        print(f"   — {match.speaker or 'unnamed'}, {match.headline} [{match.article_id}]")
+        if match.date or match.outlet:
+            print("   " + ", ".join(filter(None, (match.outlet, (match.date or "")[:10]))))
+        if match.kind != "verbatim":
+            print("   diff: " + " ".join(_diff_word(step) for step in match.diff))
+    return 0
+
+
+def _diff_word(step: Any) -> str:
+    """One diff step in text: [+pasted only+], [-quote only-], [pasted→quote]."""
+    if step.kind == "same":
+        return str(step.pasted)
+    if step.kind == "added":
+        return f"[+{step.pasted}+]"
+    if step.kind == "missing":
+        return f"[-{step.found}-]"
+    return f"[{step.pasted} → {step.found}]"
 
 
 def _parse(args: argparse.Namespace) -> int:
