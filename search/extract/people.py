@@ -12,6 +12,7 @@ said …") first, then a name opening the sentence, the usual subject in news.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ _SPEECH_BEFORE = re.compile(
 # Up to three words before a name that say what the person is: "Tory leader Michael Howard".
 _ROLE_BEFORE = re.compile(r"((?:[A-Za-z][\w\-]*\s+){1,3})$")
 _SUBJECT_PRONOUN = re.compile(r"^\W*(?:He|She)\b")
+_LOOK_BACK = 12  # sentences a pronoun may reach back
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,12 @@ class People:
                         found[0] if found else "",
                     )
                 )
-        surnames = {name.split()[-1] for _, name in self.full_names}
+        self._by_surname: dict[str, tuple[list[int], list[str]]] = {}
+        for start, name in self.full_names:
+            starts, names = self._by_surname.setdefault(name.split()[-1], ([], []))
+            starts.append(start)
+            names.append(name)
+        surnames = self._by_surname.keys()
         for start, run, before, after, name in runs:
             if not name and run in surnames:
                 name = run  # "Henman", once the article has said "Tim Henman"
@@ -134,6 +141,8 @@ class People:
                 continue  # not a person, or a possessive: "Mr Brown's Budget"
             speech = bool(_SPEECH_AFTER.match(after) or _SPEECH_BEFORE.search(before[-60:]))
             self.mentions.append(Mention(start, self.full_name(name, start), speech))
+        self._mention_starts = [m.start for m in self.mentions]
+        self._sentence_starts = [start for start, _ in self.sentences]
 
     def _role(self, before: str, run: str, name: str) -> None:
         words = run.split()[: -len(name.split())]  # "Tory leader" inside the run, if any
@@ -154,20 +163,32 @@ class People:
         """The full name for a surname ("Blair" → "Tony Blair"), nearest before ``at`` first."""
         if " " in name:
             return name
-        before = [n for s, n in self.full_names if s <= at and n.split()[-1] == name]
-        after = [n for s, n in self.full_names if s > at and n.split()[-1] == name]
-        return (before[-1:] or after[:1] or [name])[0]
+        found = self._by_surname.get(name)
+        if not found:
+            return name
+        starts, names = found
+        index = bisect.bisect_right(starts, at)
+        return names[index - 1] if index else names[0]
 
     def add_speaker(self, name: str, at: int) -> None:
         """A person who speaks a quote counts as a speech mention where the quote stands."""
         if person_name(name) is not None:
-            self.mentions.append(Mention(at, name, True))
-            self.mentions.sort(key=lambda m: m.start)
+            index = bisect.bisect_right(self._mention_starts, at)
+            self._mention_starts.insert(index, at)
+            self.mentions.insert(index, Mention(at, name, True))
 
     def salient(self, at: int) -> str | None:
-        """The person a "he", "she" or "the minister" at ``at`` most likely refers to."""
-        for start, end in reversed([s for s in self.sentences if s[0] <= at]):
-            inside = [m for m in self.mentions if start <= m.start < min(end, at)]
+        """The person a "he", "she" or "the minister" at ``at`` most likely refers to.
+
+        Looks back at most :data:`_LOOK_BACK` sentences: a pronoun rarely reaches
+        further, and an unbounded look-back made articles with thousands of
+        quotes quadratic.
+        """
+        last = bisect.bisect_right(self._sentence_starts, at)
+        for start, end in reversed(self.sentences[max(0, last - _LOOK_BACK) : last]):
+            low = bisect.bisect_left(self._mention_starts, start)
+            high = bisect.bisect_left(self._mention_starts, min(end, at))
+            inside = self.mentions[low:high]
             speech = [m for m in inside if m.speech]
             if speech:
                 return speech[-1].name
