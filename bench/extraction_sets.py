@@ -78,7 +78,13 @@ def fold_quote(text: str) -> str:
 
 
 def surname(name: str) -> str:
-    """The last word of a name, folded: how speakers are compared."""
+    """The last word of a name, folded: how speakers are compared.
+
+    PolNeAR's source spans carry appositions and relative clauses ("Linda Hudson,
+    the mayor of Fort Pierce", "Robert Antonacci of the New York delegation"):
+    the name is what comes before them.
+    """
+    name = re.split(r",|\(| who | which | of the | from the ", name.replace("\xa0", " "))[0]
     words = re.sub(r"['’]s?\b", "", name).replace(".", " ").split()
     return words[-1].casefold() if words else ""
 

@@ -19,17 +19,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from search.extract.gazetteer import gazetteer
+from search.extract.sentences import SENTENCE_GAP
 from search.extract.vocabulary import (
     CALENDAR,
     DEMONYMS,
     FUNCTION_WORDS,
+    OPENERS,
     ORG_WORDS,
     PERSON_ROLES,
+    ROLE_MODIFIERS,
     SPEECH_VERBS,
     TITLES,
 )
 
-__all__ = ["PERSON_ROLES", "SPEECH_VERBS", "People", "person_name"]
+__all__ = ["PERSON_ROLES", "SPEECH_VERBS", "People", "clean_speaker", "person_name"]
 
 _CAP = r"[A-Z][\w'’\-]*\w|[A-Z]"
 # A possessive ends a name: "Gordon Brown's Budget" holds "Gordon Brown".
@@ -37,7 +40,6 @@ _RUN = re.compile(
     rf"(?:{_CAP})(?:(?<!'s)(?<!’s)[ \t]+(?:(?:de|da|van|von|der|den|bin|al|le|di|du|la|dos|del)"
     rf"[ \t]+)*(?:{_CAP}))*"
 )
-_SENTENCE = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _SPEECH_AFTER = re.compile(
     rf"^(?:,[^,\"“”]{{1,80}},)?\s*,?\s*(?:who\s+|which\s+)?(?:has\s+|had\s+|also\s+|then\s+)?"
     rf"(?:{SPEECH_VERBS})\b"
@@ -57,6 +59,73 @@ class Mention:
     start: int
     name: str  # the full name where the article gives one
     speech: bool  # subject of a speech verb ("Mr Jeffrey said")
+
+
+_ROLE_WORDS = frozenset(w for w in PERSON_ROLES.split("|") if w.isalpha())
+
+
+_ORG_ENDINGS = frozenset({"inc", "corp", "ltd", "plc", "llc", "group", "co", "ag", "sa"})
+
+
+def _is_organisation(run: str) -> bool:
+    """An organisation's name: an acronym ("NATO", "BBC"), or words such as
+    "Ministry", "Bank" or "Inc" in it ("Bank of England", "Acme Corp")."""
+    words = [_strip_possessive(w).rstrip(".") for w in run.split()]
+    if not words or words[0].lower() in FUNCTION_WORDS or words[0].lower() in OPENERS:
+        return False
+    if len(words) == 1:
+        word = words[0]
+        return len(word) >= 2 and word.isupper() and gazetteer().lookup(word) is None
+    lowered = [w.lower() for w in words]
+    return lowered[-1] in _ORG_ENDINGS or any(w in ORG_WORDS for w in lowered)
+
+
+def _strip_possessive(word: str) -> str:
+    return re.sub(r"['’]s?$", "", word)
+
+
+def _is_descriptor(word: str) -> bool:
+    """A word that describes rather than names: a title, a role, a nationality
+    ("Russian", or "Californian" from California), a conjunction, an adverb, a day."""
+    lowered = word.lower().rstrip(".")
+    if lowered in TITLES or lowered in _ROLE_WORDS or lowered in DEMONYMS:
+        return True
+    if lowered in ROLE_MODIFIERS:
+        return True
+    if lowered in FUNCTION_WORDS or lowered in OPENERS or lowered in CALENDAR:
+        return True
+    return lowered.endswith("n") and _is_country_or_state(word[:-1])
+
+
+@lru_cache(maxsize=8192)
+def _is_country_or_state(name: str) -> bool:
+    entry = gazetteer().lookup(name)
+    return entry is not None and (
+        entry.kind == "country" or (entry.kind == "region" and entry.major)
+    )
+
+
+@lru_cache(maxsize=65536)
+def clean_speaker(speaker: str) -> str | None:
+    """A speaker value as a facet should show it: "But Ferguson" → "Ferguson",
+    "Boss Henk Addink" → "Henk Addink", "Californian Thomas Slattery" →
+    "Thomas Slattery"; a bare nationality, country or weekday ("American",
+    "England", "Friday") is no speaker at all. Lower-case descriptions ("a
+    spokesman for Sony") stay as written."""
+    words = speaker.split()
+    if not words or not words[0][:1].isupper():
+        return speaker
+    while len(words) > 1 and _is_descriptor(words[0]) and words[1][:1].isupper():
+        words = words[1:]
+    if len(words) == 1:
+        lowered = words[0].lower().rstrip(".")
+        if lowered in DEMONYMS or lowered in CALENDAR or lowered in OPENERS:
+            return None
+        if lowered in FUNCTION_WORDS or _is_country_or_state(words[0]):
+            return None
+        if _is_descriptor(words[0]):
+            return None
+    return " ".join(words)
 
 
 @lru_cache(maxsize=65536)
@@ -101,10 +170,12 @@ class People:
         self.sentences: list[tuple[int, int]] = []  # (start, end) in body offsets
         self.mentions: list[Mention] = []
         runs: list[tuple[int, str, str, str, str]] = []  # start, run, before, after, name
+        self._org_starts: list[int] = []
+        self._org_names: list[str] = []
         self._pronoun_starts: set[int] = set()
         for text, offset in zip(blanked, offsets, strict=True):
             start = 0
-            for cut in [*_SENTENCE.finditer(text), None]:
+            for cut in [*SENTENCE_GAP.finditer(text), None]:
                 end = cut.start() if cut else len(text)
                 self.sentences.append((offset + start, offset + end))
                 if _SUBJECT_PRONOUN.match(text[start:end]):
@@ -116,6 +187,9 @@ class People:
                 before = text[max(0, match.start() - 120) : match.start()]
                 after = text[match.end() : match.end() + 160]
                 found = person_name(match.group())
+                if found is None and _is_organisation(match.group()):
+                    self._org_starts.append(offset + match.start())
+                    self._org_names.append(_strip_possessive(match.group()))
                 if found is not None and " " in found[0]:
                     self.full_names.append((offset + match.start(), found[0]))
                     self._role(before, match.group(), found[0])
@@ -176,6 +250,17 @@ class People:
             index = bisect.bisect_right(self._mention_starts, at)
             self._mention_starts.insert(index, at)
             self.mentions.insert(index, Mention(at, name, True))
+
+    def organisation(self, at: int) -> str | None:
+        """The organisation an "it said" or "the company said" at ``at`` refers to:
+        the last one named in this sentence or the two before it."""
+        index = bisect.bisect_left(self._org_starts, at)
+        if not index:
+            return None
+        sentence = bisect.bisect_right(self._sentence_starts, at)
+        earliest = self._sentence_starts[max(0, sentence - 3)] if sentence else 0
+        start = self._org_starts[index - 1]
+        return self._org_names[index - 1] if start >= earliest else None
 
     def salient(self, at: int) -> str | None:
         """The person a "he", "she" or "the minister" at ``at`` most likely refers to.
