@@ -346,8 +346,14 @@ def ukraine(articles: Iterable[tuple[Path, Article]], errors: Errors) -> dict[st
     (article, place) pairs.
     """
     counts = {p: Counts() for p in PARTS}
+    # A name inside a longer capitalised name ("Kyiv Post", "Stanica Lugansk") does
+    # not name the place; "Kharkiv Oblast" does.
     patterns = {
-        key: re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
+        key: re.compile(
+            r"(?<![A-Z][\w’'-] )\b(?:"
+            + "|".join(map(re.escape, names))
+            + r")\b(?! (?!Oblast|Region|Province)[A-Z])"
+        )
         for key, names in UKRAINIAN_PLACES.items()
     }
     for path, article in articles:

@@ -185,7 +185,9 @@ class Gazetteer:
             )
         for name, (kind, code) in _FEATURES.items():
             alternates = _FEATURE_ALTERNATES.get(name, ())
-            self._add(Entry(name, kind, code, None, None, None, 0, alternates), name, *alternates)
+            # Listed because news names them often: known without context.
+            entry = Entry(name, kind, code, None, None, None, 0, alternates, major=True)
+            self._add(entry, name, *alternates)
         capitals = {(fold(c["capital"]), code) for code, c in data.get_countries().items()}
         cities = sorted(data.get_cities().values(), key=lambda c: -int(c["population"]))
         for city in cities:

@@ -33,9 +33,10 @@ from difflib import SequenceMatcher
 from search.articles import Place
 from search.extract.gazetteer import Entry, fold, gazetteer
 from search.extract.sentences import ABBREVIATIONS
-from search.extract.vocabulary import CALENDAR, FUNCTION_WORDS, SPORT, TITLES
+from search.extract.vocabulary import CALENDAR, DEMONYMS, FUNCTION_WORDS, SPORT, TITLES
 
-_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:\.[A-Z]\w*)*\.?"
+# "U.S." and "U.K." keep their stops; "Kiev.The" (a lost space) is two words.
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:\.[A-Z](?![a-z]))*\.?"
 # Capitalised words joined by spaces and connectors ("Bay of Biscay", "Stade de France");
 # a word ending in a full stop or a possessive ends the run.
 _JOIN = r"(?<![.'’]s)(?<!\.)[ \t]+(?:(?:of|de|la|le|del|upon|on|am|der|du|and)[ \t]+)*"
@@ -108,8 +109,16 @@ _LOCATIVE = re.compile(
     r"within|between|beyond|to|visit|visited|visiting|representing|"
     r"(?:city|town|village|capital|port|region|"
     r"province|state|county|island|district|suburbs?|outskirts|streets|heart|centre|north|south|"
-    r"east|west|parts) of)\s+(?:the\s+)?$",
+    r"east|west|parts|residents|mayor|governor|people|siege|battle|occupation|liberation|"
+    r"shelling|bombing|outskirts|capture) of|"
+    # "in nearby Bucha", "in besieged Mariupol": one word between.
+    r"(?:in|at|near|from|into|outside|around|across)\s+(?:[a-z]+-)?(?:[a-z]+ed|nearby|neighbou?ring|"
+    r"northern|southern|eastern|western|central))\s+(?:the\s+)?$",
     re.IGNORECASE,
+)
+# "Kharkiv Oblast", "Kherson Region": an administrative word after a place's name.
+_REGION_WORDS = frozenset(
+    {"oblast", "oblasts", "region", "regions", "province", "provinces", "governorate", "krai"}
 )
 _TEAM_BEFORE = re.compile(
     r"\b(?:against|beat|beating|beaten by|v|vs|versus|face|faces|faced|facing|play|plays|playing|"
@@ -146,6 +155,7 @@ class _Mentions:
     kind: str | None = None  # street or landmark, when no gazetteer entry is needed
     locative: bool = False
     team_only: bool = True
+    region: bool = False  # "Kharkiv Oblast": the region named after the candidates' place
 
 
 def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
@@ -225,7 +235,19 @@ def _describe(mentions: _Mentions, run: _Run) -> None:
         if len(words) > 1 and word in _LANDMARK_WORDS:
             mentions.kind = _LANDMARK_WORDS[word]
             return
+    base = _region_base(run.words)
+    if base is not None:
+        mentions.region = True
+        mentions.candidates = [e for e in gazetteer().candidates(base) if e.country]
+        return
     mentions.candidates = gazetteer().candidates(run.text)
+
+
+def _region_base(words: Sequence[str]) -> str | None:
+    """ "Kharkiv" for "Kharkiv Oblast"; None when the run is not a name and a region word."""
+    if len(words) > 1 and words[-1].lower() in _REGION_WORDS:
+        return " ".join(words[:-1])
+    return None
 
 
 def _article_countries(all_mentions: Iterable[_Mentions]) -> Counter[str]:
@@ -243,11 +265,13 @@ def _prior(entry: Entry, name: str, support: Counter[str]) -> float:
     capitals, big cities, by population) over homonyms, primary names over
     alternate spellings, and the story's own countries (most of all the one it is
     mostly about) over the rest of the world."""
-    population = entry.population or (1_000_000 if entry.major else 1000)
+    # Regions carry no population: a state or a UK nation weighs as a big city, any
+    # other region (a county, a province) as a middling one.
+    population = entry.population or (1_000_000 if entry.major else 300_000)
     score = math.log10(max(population, 1000))
     if entry.kind in ("country", "continent") or (entry.kind == "city" and entry.major):
         score += 1  # a country or a capital: the name's usual meaning
-    if gazetteer().is_main_name(name, entry):
+    if gazetteer().is_main_name(name, entry) or fold(entry.name).startswith(fold(name) + " "):
         score += 2  # "White House" the landmark, not an alternate name of Casablanca
     if entry.country and support[entry.country]:
         score += 1
@@ -284,6 +308,8 @@ def _choose(mentions: _Mentions, support: Counter[str], *, sport: bool) -> Place
     )
     if not strong and not mentions.locative:
         return None
+    if mentions.region:
+        return Place(mentions.name, mentions.name, "region", entry.country)
     return Place(
         name=mentions.name,
         canonical=entry.name,
@@ -307,6 +333,10 @@ def _place_parts(run: _Run, mid_sentence: set[str], person_words: set[str]) -> l
     country used attributively ("US President George Bush")."""
     if _plausible(run, mid_sentence, person_words):
         return [run]
+    if re.search(r"-[a-z]", run.words[0]) and len(run.words) > 1:
+        rest = _Run(run.words[1:], run.start, False, False, run.before, run.after)
+        if _plausible(rest, mid_sentence, person_words):
+            return [rest]
     parts: list[_Run] = []
     words: list[str] = []
     for index, word in enumerate([*run.words, "and"]):
@@ -345,7 +375,8 @@ def _plausible(run: _Run, mid_sentence: set[str], person_words: set[str]) -> boo
         return True
     if len(words) == 1 and words[0] in CALENDAR:
         return False
-    entry = gazetteer().lookup(run.text)
+    base = _region_base(run.words)
+    entry = gazetteer().lookup(base if base is not None else run.text)
     if entry is None:
         return False
     if run.text.isupper() and entry.kind != "country":
@@ -364,7 +395,16 @@ def _plausible(run: _Run, mid_sentence: set[str], person_words: set[str]) -> boo
 
 def _looks_like_name(run: _Run) -> bool:
     """Two or three capitalised words with no connector: "Bill Clinton", not "Bay of Biscay"."""
-    return 1 < len(run.words) <= 3 and all(w[0].isupper() for w in run.words)
+    return (
+        1 < len(run.words) <= 3
+        and all(w[0].isupper() for w in run.words)
+        and not _described(run.words)
+    )
+
+
+def _described(words: Sequence[str]) -> bool:
+    """A description before a name: "Russian-speaking Donbas", "Ukrainian Kharkiv"."""
+    return len(words) > 1 and (words[0].lower() in DEMONYMS or bool(re.search(r"-[a-z]", words[0])))
 
 
 def _runs(text: str) -> Iterable[_Run]:
