@@ -108,6 +108,7 @@ _POSITION_WORDS = _words(
     "north-east north-west south-east south-west northeast northwest southeast southwest "
     "far upper lower middle mid"
 )
+_CACHED_LOOKUPS = 200_000
 _LATIN = re.compile(r"[\u0000-\u024F\u1E00-\u1EFF\u2019]+")
 
 
@@ -147,6 +148,7 @@ class Gazetteer:
         self._primary: dict[str, list[Entry]] = defaultdict(list)
         self._alternate: dict[str, list[Entry]] = defaultdict(list)
         self.countries: dict[str, Entry] = {}
+        self._candidates: dict[str, tuple[Entry, ...]] = {}  # lookups made so far
         for code, country in data.get_countries().items():
             entry = Entry(
                 country["name"].strip(),
@@ -228,9 +230,15 @@ class Gazetteer:
         """Every entry with this name, best first: main names before alternate names,
         countries and continents first, then by population."""
         key = fold(name)
-        primary = self._primary.get(key, [])
-        alternate = self._alternate.get(key)
-        return list(dict.fromkeys([*primary, *alternate])) if alternate else list(primary)
+        found = self._candidates.get(key)
+        if found is None:
+            primary = self._primary.get(key, [])
+            alternate = self._alternate.get(key)
+            found = tuple(dict.fromkeys([*primary, *alternate]) if alternate else primary)
+            if len(self._candidates) >= _CACHED_LOOKUPS:
+                self._candidates.clear()  # a long indexing run meets ever more names
+            self._candidates[key] = found
+        return list(found)
 
     def lookup(self, name: str) -> Entry | None:
         found = self.candidates(name)

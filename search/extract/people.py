@@ -70,18 +70,19 @@ _ORG_ENDINGS = frozenset({"inc", "corp", "ltd", "plc", "llc", "group", "co", "ag
 def _is_organisation(run: str) -> bool:
     """An organisation's name: an acronym ("NATO", "BBC"), or words such as
     "Ministry", "Bank" or "Inc" in it ("Bank of England", "Acme Corp")."""
-    words = [_strip_possessive(w).rstrip(".") for w in run.split()]
-    if not words or words[0].lower() in FUNCTION_WORDS or words[0].lower() in OPENERS:
+    lowered = run.lower().replace("’", "'").replace("'s", "").replace(".", "").split()
+    if not lowered or lowered[0] in FUNCTION_WORDS or lowered[0] in OPENERS:
         return False
-    if len(words) == 1:
-        word = words[0]
+    if len(lowered) == 1:
+        word = run.rstrip(".’'s")
         return len(word) >= 2 and word.isupper() and gazetteer().lookup(word) is None
-    lowered = [w.lower() for w in words]
     return lowered[-1] in _ORG_ENDINGS or any(w in ORG_WORDS for w in lowered)
 
 
 def _strip_possessive(word: str) -> str:
-    return re.sub(r"['’]s?$", "", word)
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word[:-1] if word.endswith(("'", "’")) else word
 
 
 def _is_descriptor(word: str) -> bool:
@@ -145,7 +146,7 @@ def person_name(text: str) -> tuple[str, bool] | None:
             break
     if len(tokens) >= 3 and tokens[0].lower() in DEMONYMS:
         tokens = tokens[1:]
-    tokens = [re.sub(r"['’]s?$", "", t) for t in tokens]
+    tokens = [_strip_possessive(t) for t in tokens]
     if not tokens or not 1 <= len(tokens) <= 4 or (len(tokens) == 1 and not titled):
         return None
     lowered = [t.lower() for t in tokens]
@@ -169,9 +170,9 @@ class People:
         self.roles: list[tuple[str, str]] = []  # ("tory leader", "Michael Howard")
         self.sentences: list[tuple[int, int]] = []  # (start, end) in body offsets
         self.mentions: list[Mention] = []
-        runs: list[tuple[int, str, str, str, str]] = []  # start, run, before, after, name
-        self._org_starts: list[int] = []
-        self._org_names: list[str] = []
+        # start, run, before, after, name
+        self._runs: list[tuple[int, str, str, str, str]] = []
+        self._organisations: list[tuple[int, str]] | None = None  # found on first use
         self._pronoun_starts: set[int] = set()
         for text, offset in zip(blanked, offsets, strict=True):
             start = 0
@@ -187,13 +188,10 @@ class People:
                 before = text[max(0, match.start() - 120) : match.start()]
                 after = text[match.end() : match.end() + 160]
                 found = person_name(match.group())
-                if found is None and _is_organisation(match.group()):
-                    self._org_starts.append(offset + match.start())
-                    self._org_names.append(_strip_possessive(match.group()))
                 if found is not None and " " in found[0]:
                     self.full_names.append((offset + match.start(), found[0]))
                     self._role(before, match.group(), found[0])
-                runs.append(
+                self._runs.append(
                     (
                         offset + match.start(),
                         match.group(),
@@ -208,7 +206,7 @@ class People:
             starts.append(start)
             names.append(name)
         surnames = self._by_surname.keys()
-        for start, run, before, after, name in runs:
+        for start, run, before, after, name in self._runs:
             if not name and run in surnames:
                 name = run  # "Henman", once the article has said "Tim Henman"
             if not name or run.endswith(("'s", "’s")):
@@ -254,13 +252,19 @@ class People:
     def organisation(self, at: int) -> str | None:
         """The organisation an "it said" or "the company said" at ``at`` refers to:
         the last one named in this sentence or the two before it."""
-        index = bisect.bisect_left(self._org_starts, at)
+        if self._organisations is None:
+            self._organisations = [
+                (start, _strip_possessive(run))
+                for start, run, _, _, name in self._runs
+                if not name and _is_organisation(run)
+            ]
+        index = bisect.bisect_left(self._organisations, (at, ""))
         if not index:
             return None
         sentence = bisect.bisect_right(self._sentence_starts, at)
         earliest = self._sentence_starts[max(0, sentence - 3)] if sentence else 0
-        start = self._org_starts[index - 1]
-        return self._org_names[index - 1] if start >= earliest else None
+        start, name = self._organisations[index - 1]
+        return name if start >= earliest else None
 
     def salient(self, at: int) -> str | None:
         """The person a "he", "she" or "the minister" at ``at`` most likely refers to.

@@ -92,7 +92,7 @@ _BIG_CITY = 500_000
 _HOME_CITY = 50_000
 _VARIANT_SIMILARITY = 0.7
 # "Mr. Rove", "U.S. Treasury": a full stop after these does not start a sentence.
-_ABBREVIATED = re.compile(rf"(?:\b[A-Z]|\b(?:{ABBREVIATIONS}))\.$")
+_ABBREVIATED = frozenset(ABBREVIATIONS.split("|"))
 # "LONDON 1996-08-30", "KYIV, Ukraine (Reuters) -": a capitalised place opening
 # one of the first paragraphs, then a date, an agency or a dash.
 _DATELINE = re.compile(
@@ -101,6 +101,8 @@ _DATELINE = re.compile(
     r"(?:\d{4}-\d\d-\d\d|\d{1,2} [A-Z][a-z]+|\([A-Za-z ]+\)|[—–-])"
 )
 _DATELINE_PARAGRAPHS = 3
+_HYPHENATED = re.compile(r"-[a-z]")  # "Russian-speaking": a description, not a name
+_LIST_GAP = re.compile(r"(?:,|,?\s+(?:and|or))\s*$")
 # Words of sports reporting. In a sports story a country or city is usually a team
 # ("France play Ireland"), so there it needs a place's position like a small town.
 _SPORT_WORDS = 6
@@ -215,7 +217,7 @@ def _continues_list(previous: _Run | None, part: _Run) -> bool:
     """True when only a comma, "and" or "or" stands between the two names."""
     if previous is None or not 0 < part.start - previous.start <= 80:
         return False
-    return bool(re.search(r"(?:,|,?\s+(?:and|or))\s*$", part.before)) and (
+    return bool(_LIST_GAP.search(part.before)) and (
         part.before.rstrip(" ,andor").endswith(previous.words[-1])
     )
 
@@ -333,7 +335,7 @@ def _place_parts(run: _Run, mid_sentence: set[str], person_words: set[str]) -> l
     country used attributively ("US President George Bush")."""
     if _plausible(run, mid_sentence, person_words):
         return [run]
-    if re.search(r"-[a-z]", run.words[0]) and len(run.words) > 1:
+    if _HYPHENATED.search(run.words[0]) and len(run.words) > 1:
         rest = _Run(run.words[1:], run.start, False, False, run.before, run.after)
         if _plausible(rest, mid_sentence, person_words):
             return [rest]
@@ -404,7 +406,7 @@ def _looks_like_name(run: _Run) -> bool:
 
 def _described(words: Sequence[str]) -> bool:
     """A description before a name: "Russian-speaking Donbas", "Ukrainian Kharkiv"."""
-    return len(words) > 1 and (words[0].lower() in DEMONYMS or bool(re.search(r"-[a-z]", words[0])))
+    return len(words) > 1 and (words[0].lower() in DEMONYMS or bool(_HYPHENATED.search(words[0])))
 
 
 def _runs(text: str) -> Iterable[_Run]:
@@ -414,7 +416,7 @@ def _runs(text: str) -> Iterable[_Run]:
         before = text[max(0, first - 40) : first]
         stripped = before.rstrip()
         sentence_start = not stripped or (
-            stripped[-1] in ".!?:\"“‘'—–(" and not _ABBREVIATED.search(stripped)
+            stripped[-1] in ".!?:\"“‘'—–(" and not _abbreviated(stripped)
         )
         after_title = bool(stripped) and stripped.split()[-1].lower().rstrip(".") in TITLES
         tokens = [_strip_possessive(_strip_stop(t)) for t in match.group().split()]
@@ -432,6 +434,16 @@ def _runs(text: str) -> Iterable[_Run]:
         )
 
 
+def _abbreviated(text: str) -> bool:
+    """Ends with an abbreviation's full stop ("Mr.", "U.S."), not a sentence's."""
+    if not text.endswith("."):
+        return False
+    last = text[text.rfind(" ") + 1 : -1]
+    return last in _ABBREVIATED or (
+        len(last) >= 1 and last[-1].isupper() and last[-2:-1] in ("", ".")
+    )
+
+
 def _strip_stop(word: str) -> str:
     """ "Kiev." → "Kiev", but "U.S." keeps its stops: they are part of the name."""
     bare = word.rstrip(".")
@@ -439,4 +451,6 @@ def _strip_stop(word: str) -> str:
 
 
 def _strip_possessive(word: str) -> str:
-    return re.sub(r"['’]s?$", "", word)
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word[:-1] if word.endswith(("'", "’")) else word

@@ -90,17 +90,30 @@ _AFTER = [
     # '"We will not leave" — Dmytro Kuleba': a dash and a bare name.
     re.compile(rf"^\s*[—–]\s*(?P<who>{_PROPER})\s*(?:[,.]|$)"),
 ]
-_BEFORE = [
-    re.compile(rf"\b(?i:according to)\s+{_SPEAKER}[\s,:]*$"),
-    re.compile(
-        rf"{_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}(?:{SPEECH_VERBS})\b"
-        rf"[^.!?\"“”]{{0,160}}?[:,]?\s*$"
+# Each with a cheap test of the text before the quote that the pattern needs to
+# match at all: most quotes have no attribution before them, and an unanchored
+# search per pattern per quote was a tenth of extraction time.
+_BEFORE: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"(?i:according to)"), re.compile(rf"\b(?i:according to)\s+{_SPEAKER}[\s,:]*$")),
+    (
+        re.compile(rf"\b(?:{SPEECH_VERBS})\b"),
+        re.compile(
+            rf"{_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}(?:{SPEECH_VERBS})\b"
+            rf"[^.!?\"“”]{{0,160}}?[:,]?\s*$"
+        ),
     ),
-    re.compile(rf"{_SPEAKER}{_APPOSITION}\s*:\s*$"),
+    (re.compile(r":\s*$"), re.compile(rf"{_SPEAKER}{_APPOSITION}\s*:\s*$")),
     # 'Breitbart News responded: “…' and 'Said Dorothy Poynter, who grew up with Ali, “…'
-    re.compile(rf"{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}{_PAST}\s*:\s*$"),
-    re.compile(rf"\b(?:Said|Says|Added|Wrote|Asked)\s+{_SPEAKER}{_APPOSITION}[\s,:]*$"),
-    re.compile(rf"\b[Aa]s\s+{_SPEAKER}\s+{_AUX}{_PAST}[\s,:]*$"),  # 'As Politico reported, “…'
+    (
+        re.compile(r"ed\s*:\s*$"),
+        re.compile(rf"{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}{_PAST}\s*:\s*$"),
+    ),
+    (
+        re.compile(r"\b(?:Said|Says|Added|Wrote|Asked)\b"),
+        re.compile(rf"\b(?:Said|Says|Added|Wrote|Asked)\s+{_SPEAKER}{_APPOSITION}[\s,:]*$"),
+    ),
+    # 'As Politico reported, “…'
+    (re.compile(r"\b[Aa]s\b"), re.compile(rf"\b[Aa]s\s+{_SPEAKER}\s+{_AUX}{_PAST}[\s,:]*$")),
 ]
 
 
@@ -224,7 +237,9 @@ def _attribution(paragraph: str, span: _Span) -> _Attribution | None:
     # After a quote closed with a full stop, a capital starts the next sentence:
     # '"… for the budget." The BBC's correspondent, Rachel Harvey, told …' is not its attribution.
     ends_sentence = paragraph[span.start : span.end].rstrip().endswith(".")
-    if span.closed and not (ends_sentence and re.match(r"\s*[A-Z]", paragraph[span.end + 1 :])):
+    # (A bounded slice: the rest of a long paragraph per quote made it quadratic.)
+    next_capital = re.match(r"\s*[A-Z]", paragraph[span.end + 1 : span.end + 40])
+    if span.closed and not (ends_sentence and next_capital):
         after = paragraph[span.end + 1 : span.end + 160]
         after = CLAUSE_END.split(after, maxsplit=1)[0]
         for pattern in _AFTER:
@@ -232,7 +247,7 @@ def _attribution(paragraph: str, span: _Span) -> _Attribution | None:
                 return _Attribution(match.group("who"), match.groupdict().get("appos"))
     before = paragraph[max(0, span.start - 1 - 300) : max(0, span.start - 1)]
     before = CLAUSE_START.split(before)[-1]
-    for pattern in _BEFORE:
-        if match := pattern.search(before):
+    for needed, pattern in _BEFORE:
+        if needed.search(before) and (match := pattern.search(before)):
             return _Attribution(match.group("who"), match.groupdict().get("appos"))
     return None
