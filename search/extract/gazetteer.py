@@ -79,12 +79,36 @@ _FEATURES = {
     "Silicon Valley": ("region", "US"),
     "Crimea": ("region", "UA"),
     "Donbas": ("region", "UA"),
+    "Midlands": ("region", "GB"),
     "Patagonia": ("region", None),
     "Amazon": ("region", None),
     "Alps": ("region", None),
     "Himalayas": ("region", None),
     "Kremlin": ("landmark", "RU"),
+    # Seats of government that news names as places and GeoNames lacks (or holds
+    # only as an alternate name of some town: "White House" of Casablanca).
+    "White House": ("landmark", "US"),
+    "Capitol Hill": ("landmark", "US"),
+    "Pentagon": ("landmark", "US"),
+    "Downing Street": ("landmark", "GB"),
+    "Whitehall": ("landmark", "GB"),
 }
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Other spellings of the features above, in common English use.
+_FEATURE_ALTERNATES = {"Donbas": ("Donbass",)}
+# A region whose whole name is a position ("West" in Cameroon, "Western" in Fiji,
+# "Centre") is a description in running text, not a name readers know.
+_POSITION_WORDS = _words(
+    "north south east west northern southern eastern western central centre center "
+    "north-east north-west south-east south-west northeast northwest southeast southwest "
+    "far upper lower middle mid"
+)
+_CACHED_LOOKUPS = 200_000
 _LATIN = re.compile(r"[\u0000-\u024F\u1E00-\u1EFF\u2019]+")
 
 
@@ -98,7 +122,7 @@ class Entry:
     longitude: float | None
     population: int
     alternate_names: tuple[str, ...]
-    #: A region readers know without context: a US state, a nation of the UK.
+    #: A place readers know without context: a US state, a nation of the UK, a capital.
     major: bool = False
 
 
@@ -124,6 +148,7 @@ class Gazetteer:
         self._primary: dict[str, list[Entry]] = defaultdict(list)
         self._alternate: dict[str, list[Entry]] = defaultdict(list)
         self.countries: dict[str, Entry] = {}
+        self._candidates: dict[str, tuple[Entry, ...]] = {}  # lookups made so far
         for code, country in data.get_countries().items():
             entry = Entry(
                 country["name"].strip(),
@@ -153,14 +178,24 @@ class Gazetteer:
             )
         for subdivision in pycountry.subdivisions:
             name = re.sub(r"\s*\[.*\]$", "", subdivision.name)
+            if all(word in _POSITION_WORDS for word in name.lower().split()):
+                continue
             major = subdivision.type in ("State", "Country", "Nation", "Province")
             self._add(
                 Entry(name, "region", subdivision.country_code, None, None, None, 0, (), major),
                 name,
             )
         for name, (kind, code) in _FEATURES.items():
-            self._add(Entry(name, kind, code, None, None, None, 0, ()), name)
-        for city in data.get_cities().values():
+            alternates = _FEATURE_ALTERNATES.get(name, ())
+            # Listed because news names them often: known without context.
+            entry = Entry(name, kind, code, None, None, None, 0, alternates, major=True)
+            self._add(entry, name, *alternates)
+        capitals = {(fold(c["capital"]), code) for code, c in data.get_countries().items()}
+        cities = sorted(data.get_cities().values(), key=lambda c: -int(c["population"]))
+        for city in cities:
+            capital = (fold(city["name"]), city["countrycode"]) in capitals
+            if capital:
+                capitals.discard((fold(city["name"]), city["countrycode"]))  # the largest only
             alternates = tuple(
                 dict.fromkeys(
                     a
@@ -177,6 +212,7 @@ class Gazetteer:
                 city["longitude"],
                 int(city["population"]),
                 alternates,
+                capital,
             )
             self._add(entry, entry.name)
             for alternate in alternates:
@@ -194,9 +230,15 @@ class Gazetteer:
         """Every entry with this name, best first: main names before alternate names,
         countries and continents first, then by population."""
         key = fold(name)
-        primary = self._primary.get(key, [])
-        alternate = self._alternate.get(key)
-        return list(dict.fromkeys([*primary, *alternate])) if alternate else list(primary)
+        found = self._candidates.get(key)
+        if found is None:
+            primary = self._primary.get(key, [])
+            alternate = self._alternate.get(key)
+            found = tuple(dict.fromkeys([*primary, *alternate]) if alternate else primary)
+            if len(self._candidates) >= _CACHED_LOOKUPS:
+                self._candidates.clear()  # a long indexing run meets ever more names
+            self._candidates[key] = found
+        return list(found)
 
     def lookup(self, name: str) -> Entry | None:
         found = self.candidates(name)

@@ -12,23 +12,27 @@ said …") first, then a name opening the sentence, the usual subject in news.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from search.extract.gazetteer import gazetteer
+from search.extract.sentences import SENTENCE_GAP
 from search.extract.vocabulary import (
     CALENDAR,
     DEMONYMS,
     FUNCTION_WORDS,
+    OPENERS,
     ORG_WORDS,
     PERSON_ROLES,
+    ROLE_MODIFIERS,
     SPEECH_VERBS,
     TITLES,
 )
 
-__all__ = ["PERSON_ROLES", "SPEECH_VERBS", "People", "person_name"]
+__all__ = ["PERSON_ROLES", "SPEECH_VERBS", "People", "clean_speaker", "person_name"]
 
 _CAP = r"[A-Z][\w'’\-]*\w|[A-Z]"
 # A possessive ends a name: "Gordon Brown's Budget" holds "Gordon Brown".
@@ -36,7 +40,6 @@ _RUN = re.compile(
     rf"(?:{_CAP})(?:(?<!'s)(?<!’s)[ \t]+(?:(?:de|da|van|von|der|den|bin|al|le|di|du|la|dos|del)"
     rf"[ \t]+)*(?:{_CAP}))*"
 )
-_SENTENCE = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _SPEECH_AFTER = re.compile(
     rf"^(?:,[^,\"“”]{{1,80}},)?\s*,?\s*(?:who\s+|which\s+)?(?:has\s+|had\s+|also\s+|then\s+)?"
     rf"(?:{SPEECH_VERBS})\b"
@@ -48,6 +51,7 @@ _SPEECH_BEFORE = re.compile(
 # Up to three words before a name that say what the person is: "Tory leader Michael Howard".
 _ROLE_BEFORE = re.compile(r"((?:[A-Za-z][\w\-]*\s+){1,3})$")
 _SUBJECT_PRONOUN = re.compile(r"^\W*(?:He|She)\b")
+_LOOK_BACK = 12  # sentences a pronoun may reach back
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,74 @@ class Mention:
     start: int
     name: str  # the full name where the article gives one
     speech: bool  # subject of a speech verb ("Mr Jeffrey said")
+
+
+_ROLE_WORDS = frozenset(w for w in PERSON_ROLES.split("|") if w.isalpha())
+
+
+_ORG_ENDINGS = frozenset({"inc", "corp", "ltd", "plc", "llc", "group", "co", "ag", "sa"})
+
+
+def _is_organisation(run: str) -> bool:
+    """An organisation's name: an acronym ("NATO", "BBC"), or words such as
+    "Ministry", "Bank" or "Inc" in it ("Bank of England", "Acme Corp")."""
+    lowered = run.lower().replace("’", "'").replace("'s", "").replace(".", "").split()
+    if not lowered or lowered[0] in FUNCTION_WORDS or lowered[0] in OPENERS:
+        return False
+    if len(lowered) == 1:
+        word = run.rstrip(".’'s")
+        return len(word) >= 2 and word.isupper() and gazetteer().lookup(word) is None
+    return lowered[-1] in _ORG_ENDINGS or any(w in ORG_WORDS for w in lowered)
+
+
+def _strip_possessive(word: str) -> str:
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word[:-1] if word.endswith(("'", "’")) else word
+
+
+def _is_descriptor(word: str) -> bool:
+    """A word that describes rather than names: a title, a role, a nationality
+    ("Russian", or "Californian" from California), a conjunction, an adverb, a day."""
+    lowered = word.lower().rstrip(".")
+    if lowered in TITLES or lowered in _ROLE_WORDS or lowered in DEMONYMS:
+        return True
+    if lowered in ROLE_MODIFIERS:
+        return True
+    if lowered in FUNCTION_WORDS or lowered in OPENERS or lowered in CALENDAR:
+        return True
+    return lowered.endswith("n") and _is_country_or_state(word[:-1])
+
+
+@lru_cache(maxsize=8192)
+def _is_country_or_state(name: str) -> bool:
+    entry = gazetteer().lookup(name)
+    return entry is not None and (
+        entry.kind == "country" or (entry.kind == "region" and entry.major)
+    )
+
+
+@lru_cache(maxsize=65536)
+def clean_speaker(speaker: str) -> str | None:
+    """A speaker value as a facet should show it: "But Ferguson" → "Ferguson",
+    "Boss Henk Addink" → "Henk Addink", "Californian Thomas Slattery" →
+    "Thomas Slattery"; a bare nationality, country or weekday ("American",
+    "England", "Friday") is no speaker at all. Lower-case descriptions ("a
+    spokesman for Sony") stay as written."""
+    words = speaker.split()
+    if not words or not words[0][:1].isupper():
+        return speaker
+    while len(words) > 1 and _is_descriptor(words[0]) and words[1][:1].isupper():
+        words = words[1:]
+    if len(words) == 1:
+        lowered = words[0].lower().rstrip(".")
+        if lowered in DEMONYMS or lowered in CALENDAR or lowered in OPENERS:
+            return None
+        if lowered in FUNCTION_WORDS or _is_country_or_state(words[0]):
+            return None
+        if _is_descriptor(words[0]):
+            return None
+    return " ".join(words)
 
 
 @lru_cache(maxsize=65536)
@@ -74,7 +146,7 @@ def person_name(text: str) -> tuple[str, bool] | None:
             break
     if len(tokens) >= 3 and tokens[0].lower() in DEMONYMS:
         tokens = tokens[1:]
-    tokens = [re.sub(r"['’]s?$", "", t) for t in tokens]
+    tokens = [_strip_possessive(t) for t in tokens]
     if not tokens or not 1 <= len(tokens) <= 4 or (len(tokens) == 1 and not titled):
         return None
     lowered = [t.lower() for t in tokens]
@@ -98,11 +170,13 @@ class People:
         self.roles: list[tuple[str, str]] = []  # ("tory leader", "Michael Howard")
         self.sentences: list[tuple[int, int]] = []  # (start, end) in body offsets
         self.mentions: list[Mention] = []
-        runs: list[tuple[int, str, str, str, str]] = []  # start, run, before, after, name
+        # start, run, before, after, name
+        self._runs: list[tuple[int, str, str, str, str]] = []
+        self._organisations: list[tuple[int, str]] | None = None  # found on first use
         self._pronoun_starts: set[int] = set()
         for text, offset in zip(blanked, offsets, strict=True):
             start = 0
-            for cut in [*_SENTENCE.finditer(text), None]:
+            for cut in [*SENTENCE_GAP.finditer(text), None]:
                 end = cut.start() if cut else len(text)
                 self.sentences.append((offset + start, offset + end))
                 if _SUBJECT_PRONOUN.match(text[start:end]):
@@ -117,7 +191,7 @@ class People:
                 if found is not None and " " in found[0]:
                     self.full_names.append((offset + match.start(), found[0]))
                     self._role(before, match.group(), found[0])
-                runs.append(
+                self._runs.append(
                     (
                         offset + match.start(),
                         match.group(),
@@ -126,14 +200,21 @@ class People:
                         found[0] if found else "",
                     )
                 )
-        surnames = {name.split()[-1] for _, name in self.full_names}
-        for start, run, before, after, name in runs:
+        self._by_surname: dict[str, tuple[list[int], list[str]]] = {}
+        for start, name in self.full_names:
+            starts, names = self._by_surname.setdefault(name.split()[-1], ([], []))
+            starts.append(start)
+            names.append(name)
+        surnames = self._by_surname.keys()
+        for start, run, before, after, name in self._runs:
             if not name and run in surnames:
                 name = run  # "Henman", once the article has said "Tim Henman"
             if not name or run.endswith(("'s", "’s")):
                 continue  # not a person, or a possessive: "Mr Brown's Budget"
             speech = bool(_SPEECH_AFTER.match(after) or _SPEECH_BEFORE.search(before[-60:]))
             self.mentions.append(Mention(start, self.full_name(name, start), speech))
+        self._mention_starts = [m.start for m in self.mentions]
+        self._sentence_starts = [start for start, _ in self.sentences]
 
     def _role(self, before: str, run: str, name: str) -> None:
         words = run.split()[: -len(name.split())]  # "Tory leader" inside the run, if any
@@ -154,20 +235,49 @@ class People:
         """The full name for a surname ("Blair" → "Tony Blair"), nearest before ``at`` first."""
         if " " in name:
             return name
-        before = [n for s, n in self.full_names if s <= at and n.split()[-1] == name]
-        after = [n for s, n in self.full_names if s > at and n.split()[-1] == name]
-        return (before[-1:] or after[:1] or [name])[0]
+        found = self._by_surname.get(name)
+        if not found:
+            return name
+        starts, names = found
+        index = bisect.bisect_right(starts, at)
+        return names[index - 1] if index else names[0]
 
     def add_speaker(self, name: str, at: int) -> None:
         """A person who speaks a quote counts as a speech mention where the quote stands."""
         if person_name(name) is not None:
-            self.mentions.append(Mention(at, name, True))
-            self.mentions.sort(key=lambda m: m.start)
+            index = bisect.bisect_right(self._mention_starts, at)
+            self._mention_starts.insert(index, at)
+            self.mentions.insert(index, Mention(at, name, True))
+
+    def organisation(self, at: int) -> str | None:
+        """The organisation an "it said" or "the company said" at ``at`` refers to:
+        the last one named in this sentence or the two before it."""
+        if self._organisations is None:
+            self._organisations = [
+                (start, _strip_possessive(run))
+                for start, run, _, _, name in self._runs
+                if not name and _is_organisation(run)
+            ]
+        index = bisect.bisect_left(self._organisations, (at, ""))
+        if not index:
+            return None
+        sentence = bisect.bisect_right(self._sentence_starts, at)
+        earliest = self._sentence_starts[max(0, sentence - 3)] if sentence else 0
+        start, name = self._organisations[index - 1]
+        return name if start >= earliest else None
 
     def salient(self, at: int) -> str | None:
-        """The person a "he", "she" or "the minister" at ``at`` most likely refers to."""
-        for start, end in reversed([s for s in self.sentences if s[0] <= at]):
-            inside = [m for m in self.mentions if start <= m.start < min(end, at)]
+        """The person a "he", "she" or "the minister" at ``at`` most likely refers to.
+
+        Looks back at most :data:`_LOOK_BACK` sentences: a pronoun rarely reaches
+        further, and an unbounded look-back made articles with thousands of
+        quotes quadratic.
+        """
+        last = bisect.bisect_right(self._sentence_starts, at)
+        for start, end in reversed(self.sentences[max(0, last - _LOOK_BACK) : last]):
+            low = bisect.bisect_left(self._mention_starts, start)
+            high = bisect.bisect_left(self._mention_starts, min(end, at))
+            inside = self.mentions[low:high]
             speech = [m for m in inside if m.speech]
             if speech:
                 return speech[-1].name

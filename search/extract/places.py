@@ -23,20 +23,25 @@ Then each place needs evidence from its mentions:
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from search.articles import Place
 from search.extract.gazetteer import Entry, fold, gazetteer
-from search.extract.vocabulary import CALENDAR, FUNCTION_WORDS, SPORT, TITLES
+from search.extract.sentences import ABBREVIATIONS
+from search.extract.vocabulary import CALENDAR, DEMONYMS, FUNCTION_WORDS, SPORT, TITLES
 
-_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:\.[A-Z]\w*)*\.?"
+# "U.S." and "U.K." keep their stops; "Kiev.The" (a lost space) is two words.
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:\.[A-Z](?![a-z]))*\.?"
 # Capitalised words joined by spaces and connectors ("Bay of Biscay", "Stade de France");
 # a word ending in a full stop or a possessive ends the run.
 _JOIN = r"(?<![.'’]s)(?<!\.)[ \t]+(?:(?:of|de|la|le|del|upon|on|am|der|du|and)[ \t]+)*"
-_RUN = re.compile(rf"{_CAP}(?:{_JOIN}{_CAP})*")
+# Not inside a word: "iTunes" holds no "Tunes" (an alternate name of Tunis).
+_RUN = re.compile(rf"(?<![\w'’]){_CAP}(?:{_JOIN}{_CAP})*")
 # Connectors that may join two names rather than make one ("Britain and France", "Kiev on Sunday").
 _COORDINATORS = {"and", "on", "upon", "am"}
 _LANDMARK_WORDS = {
@@ -82,6 +87,22 @@ _ATTRIBUTIVE = TITLES | {
     "navy",
 }
 _BIG_CITY = 500_000
+# A city in the country the story is mostly about needs less evidence: "shelling
+# of Mariupol" in a story about Ukraine.
+_HOME_CITY = 50_000
+_VARIANT_SIMILARITY = 0.7
+# "Mr. Rove", "U.S. Treasury": a full stop after these does not start a sentence.
+_ABBREVIATED = frozenset(ABBREVIATIONS.split("|"))
+# "LONDON 1996-08-30", "KYIV, Ukraine (Reuters) -": a capitalised place opening
+# one of the first paragraphs, then a date, an agency or a dash.
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,2})"
+    r"(?:,\s*[A-Z][\w.]+(?: [A-Z][\w.]+)?)?\s*"
+    r"(?:\d{4}-\d\d-\d\d|\d{1,2} [A-Z][a-z]+|\([A-Za-z ]+\)|[—–-])"
+)
+_DATELINE_PARAGRAPHS = 3
+_HYPHENATED = re.compile(r"-[a-z]")  # "Russian-speaking": a description, not a name
+_LIST_GAP = re.compile(r"(?:,|,?\s+(?:and|or))\s*$")
 # Words of sports reporting. In a sports story a country or city is usually a team
 # ("France play Ireland"), so there it needs a place's position like a small town.
 _SPORT_WORDS = 6
@@ -90,8 +111,16 @@ _LOCATIVE = re.compile(
     r"within|between|beyond|to|visit|visited|visiting|representing|"
     r"(?:city|town|village|capital|port|region|"
     r"province|state|county|island|district|suburbs?|outskirts|streets|heart|centre|north|south|"
-    r"east|west|parts) of)\s+(?:the\s+)?$",
+    r"east|west|parts|residents|mayor|governor|people|siege|battle|occupation|liberation|"
+    r"shelling|bombing|outskirts|capture) of|"
+    # "in nearby Bucha", "in besieged Mariupol": one word between.
+    r"(?:in|at|near|from|into|outside|around|across)\s+(?:[a-z]+-)?(?:[a-z]+ed|nearby|neighbou?ring|"
+    r"northern|southern|eastern|western|central))\s+(?:the\s+)?$",
     re.IGNORECASE,
+)
+# "Kharkiv Oblast", "Kherson Region": an administrative word after a place's name.
+_REGION_WORDS = frozenset(
+    {"oblast", "oblasts", "region", "regions", "province", "provinces", "governorate", "krai"}
 )
 _TEAM_BEFORE = re.compile(
     r"\b(?:against|beat|beating|beaten by|v|vs|versus|face|faces|faced|facing|play|plays|playing|"
@@ -128,6 +157,7 @@ class _Mentions:
     kind: str | None = None  # street or landmark, when no gazetteer entry is needed
     locative: bool = False
     team_only: bool = True
+    region: bool = False  # "Kharkiv Oblast": the region named after the candidates' place
 
 
 def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
@@ -138,21 +168,32 @@ def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
         fold(r.text) for r in runs if r.after_title
     }
     names: dict[str, _Mentions] = {}
+    for name in _datelines(paragraphs[:_DATELINE_PARAGRAPHS]):
+        mentions = names.setdefault(fold(name), _Mentions(name))
+        mentions.candidates = gazetteer().candidates(name)
+        mentions.locative = True
+        mentions.team_only = False
+    previous: _Run | None = None
+    previous_locative = False  # and not a team's context: "lost to Chelsea, Liverpool …"
     for run in runs:
         for part in _place_parts(run, mid_sentence, person_words):
             mentions = names.setdefault(fold(part.text), _Mentions(part.text))
             if not mentions.candidates and mentions.kind is None:
                 _describe(mentions, part)
-            mentions.locative |= bool(_LOCATIVE.search(part.before[-30:]))
-            mentions.team_only &= bool(
-                _TEAM_BEFORE.search(part.before[-20:]) or _TEAM_AFTER.match(part.after)
+            locative = bool(_LOCATIVE.search(part.before[-30:])) or (
+                # "parts of Donetsk, Luhansk and Kherson": the list shares its preposition.
+                previous_locative and _continues_list(previous, part)
             )
-    countries = _article_countries(names.values())
+            mentions.locative |= locative
+            team = bool(_TEAM_BEFORE.search(part.before[-20:]) or _TEAM_AFTER.match(part.after))
+            mentions.team_only &= team
+            previous, previous_locative = part, locative and not team
+    support = _article_countries(names.values())
     words = set(re.findall(r"[a-z][a-z-]*", " ".join(paragraphs).lower()))
     sport = len(words & SPORT) >= _SPORT_WORDS
     places: dict[str, Place] = {}
     for mentions in names.values():
-        place = _choose(mentions, countries, sport=sport)
+        place = _choose(mentions, support, sport=sport)
         if place is not None:
             key = str(place.geonameid) if place.geonameid else fold(place.canonical)
             places.setdefault(key, place)
@@ -163,6 +204,22 @@ def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
         else Place(**{**p.__dict__, "country": _landmark_country(p.name, dominant)})
         for p in places.values()
     ]
+
+
+def _datelines(paragraphs: Sequence[str]) -> Iterable[str]:
+    for paragraph in paragraphs:
+        match = _DATELINE.match(paragraph)
+        if match and gazetteer().lookup(match.group("place")) is not None:
+            yield match.group("place")
+
+
+def _continues_list(previous: _Run | None, part: _Run) -> bool:
+    """True when only a comma, "and" or "or" stands between the two names."""
+    if previous is None or not 0 < part.start - previous.start <= 80:
+        return False
+    return bool(_LIST_GAP.search(part.before)) and (
+        part.before.rstrip(" ,andor").endswith(previous.words[-1])
+    )
 
 
 def _landmark_country(name: str, dominant: Sequence[tuple[str, int]]) -> str | None:
@@ -180,39 +237,81 @@ def _describe(mentions: _Mentions, run: _Run) -> None:
         if len(words) > 1 and word in _LANDMARK_WORDS:
             mentions.kind = _LANDMARK_WORDS[word]
             return
+    base = _region_base(run.words)
+    if base is not None:
+        mentions.region = True
+        mentions.candidates = [e for e in gazetteer().candidates(base) if e.country]
+        return
     mentions.candidates = gazetteer().candidates(run.text)
 
 
-def _article_countries(all_mentions: Iterable[_Mentions]) -> set[str]:
-    """Countries the article names without ambiguity: context for the ambiguous names."""
-    return {
+def _region_base(words: Sequence[str]) -> str | None:
+    """ "Kharkiv" for "Kharkiv Oblast"; None when the run is not a name and a region word."""
+    if len(words) > 1 and words[-1].lower() in _REGION_WORDS:
+        return " ".join(words[:-1])
+    return None
+
+
+def _article_countries(all_mentions: Iterable[_Mentions]) -> Counter[str]:
+    """How many of the names the article uses without ambiguity lie in each
+    country: the context that pulls ambiguous names towards the story's countries."""
+    return Counter(
         m.candidates[0].country
         for m in all_mentions
         if len(m.candidates) == 1 and m.candidates[0].country
-    }
+    )
 
 
-def _choose(mentions: _Mentions, countries: set[str], *, sport: bool) -> Place | None:
+def _prior(entry: Entry, name: str, support: Counter[str]) -> float:
+    """How likely ``name`` means ``entry`` in this article: famous places (countries,
+    capitals, big cities, by population) over homonyms, primary names over
+    alternate spellings, and the story's own countries (most of all the one it is
+    mostly about) over the rest of the world."""
+    # Regions carry no population: a state or a UK nation weighs as a big city, any
+    # other region (a county, a province) as a middling one.
+    population = entry.population or (1_000_000 if entry.major else 300_000)
+    score = math.log10(max(population, 1000))
+    if entry.kind in ("country", "continent") or (entry.kind == "city" and entry.major):
+        score += 1  # a country or a capital: the name's usual meaning
+    if gazetteer().is_main_name(name, entry) or fold(entry.name).startswith(fold(name) + " "):
+        score += 2  # "White House" the landmark, not an alternate name of Casablanca
+    if entry.country and support[entry.country]:
+        score += 1
+        if support[entry.country] == max(support.values()):
+            score += 1
+    return score
+
+
+def _choose(mentions: _Mentions, support: Counter[str], *, sport: bool) -> Place | None:
     if mentions.kind is not None:
         return Place(name=mentions.name, canonical=mentions.name, kind=mentions.kind)
-    if not mentions.candidates:
+    if not mentions.candidates or mentions.team_only:
         return None
-    entry = max(
-        mentions.candidates, key=lambda e: (e.country in countries, e is mentions.candidates[0])
-    )
+    if len(mentions.candidates) == 1 and mentions.candidates[0].country:
+        support = support - Counter([mentions.candidates[0].country])  # not its own evidence
+    entry = max(mentions.candidates, key=lambda e: _prior(e, mentions.name, support))
     main_name = gazetteer().is_main_name(mentions.name, entry)
-    if mentions.team_only:
+    home = bool(support[entry.country or ""]) and support[entry.country or ""] == max(
+        support.values()
+    )
+    # "Kiev" and "Kharkov" are spellings of Kyiv and Kharkiv; "Part" (Perth) and
+    # "Twickenham" (Huntsville, Alabama) are alternate names nobody reads that way.
+    variant = main_name or _spelling_variant(mentions.name, entry.name)
+    if not variant and not (mentions.locative and (home or entry.population >= _BIG_CITY)):
         return None
     strong = entry.kind in ("continent", "water") or (
         not sport
         and (
             entry.kind == "country"
-            or (entry.kind == "region" and (entry.major or entry.country in countries))
-            or (entry.population >= _BIG_CITY and main_name)
+            or (entry.kind == "region" and (entry.major or bool(support[entry.country or ""])))
+            or (entry.population >= _BIG_CITY and variant)
+            or (home and entry.population >= _HOME_CITY and main_name)
         )
     )
     if not strong and not mentions.locative:
         return None
+    if mentions.region:
+        return Place(mentions.name, mentions.name, "region", entry.country)
     return Place(
         name=mentions.name,
         canonical=entry.name,
@@ -225,11 +324,21 @@ def _choose(mentions: _Mentions, countries: set[str], *, sport: bool) -> Place |
     )
 
 
+def _spelling_variant(name: str, main: str) -> bool:
+    """Another transliteration of the same name: "Kiev"/"Kyiv", "Lugansk"/"Luhansk"."""
+    a, b = fold(name), fold(main)
+    return a[:1] == b[:1] and SequenceMatcher(None, a, b).ratio() >= _VARIANT_SIMILARITY
+
+
 def _place_parts(run: _Run, mid_sentence: set[str], person_words: set[str]) -> list[_Run]:
     """The run as one place name, else its parts between "and"/"on", else a leading
     country used attributively ("US President George Bush")."""
     if _plausible(run, mid_sentence, person_words):
         return [run]
+    if _HYPHENATED.search(run.words[0]) and len(run.words) > 1:
+        rest = _Run(run.words[1:], run.start, False, False, run.before, run.after)
+        if _plausible(rest, mid_sentence, person_words):
+            return [rest]
     parts: list[_Run] = []
     words: list[str] = []
     for index, word in enumerate([*run.words, "and"]):
@@ -268,7 +377,8 @@ def _plausible(run: _Run, mid_sentence: set[str], person_words: set[str]) -> boo
         return True
     if len(words) == 1 and words[0] in CALENDAR:
         return False
-    entry = gazetteer().lookup(run.text)
+    base = _region_base(run.words)
+    entry = gazetteer().lookup(base if base is not None else run.text)
     if entry is None:
         return False
     if run.text.isupper() and entry.kind != "country":
@@ -287,7 +397,16 @@ def _plausible(run: _Run, mid_sentence: set[str], person_words: set[str]) -> boo
 
 def _looks_like_name(run: _Run) -> bool:
     """Two or three capitalised words with no connector: "Bill Clinton", not "Bay of Biscay"."""
-    return 1 < len(run.words) <= 3 and all(w[0].isupper() for w in run.words)
+    return (
+        1 < len(run.words) <= 3
+        and all(w[0].isupper() for w in run.words)
+        and not _described(run.words)
+    )
+
+
+def _described(words: Sequence[str]) -> bool:
+    """A description before a name: "Russian-speaking Donbas", "Ukrainian Kharkiv"."""
+    return len(words) > 1 and (words[0].lower() in DEMONYMS or bool(_HYPHENATED.search(words[0])))
 
 
 def _runs(text: str) -> Iterable[_Run]:
@@ -296,9 +415,11 @@ def _runs(text: str) -> Iterable[_Run]:
         first = match.start()
         before = text[max(0, first - 40) : first]
         stripped = before.rstrip()
-        sentence_start = not stripped or stripped[-1] in ".!?:\"“‘'—–("
+        sentence_start = not stripped or (
+            stripped[-1] in ".!?:\"“‘'—–(" and not _abbreviated(stripped)
+        )
         after_title = bool(stripped) and stripped.split()[-1].lower().rstrip(".") in TITLES
-        tokens = [_strip_possessive(t.rstrip(".")) for t in match.group().split()]
+        tokens = [_strip_possessive(_strip_stop(t)) for t in match.group().split()]
         if sentence_start and tokens[0].lower() in FUNCTION_WORDS:
             tokens = tokens[1:]  # "In Berdyansk": "In" stays as context
             sentence_start = False
@@ -313,5 +434,23 @@ def _runs(text: str) -> Iterable[_Run]:
         )
 
 
+def _abbreviated(text: str) -> bool:
+    """Ends with an abbreviation's full stop ("Mr.", "U.S."), not a sentence's."""
+    if not text.endswith("."):
+        return False
+    last = text[text.rfind(" ") + 1 : -1]
+    return last in _ABBREVIATED or (
+        len(last) >= 1 and last[-1].isupper() and last[-2:-1] in ("", ".")
+    )
+
+
+def _strip_stop(word: str) -> str:
+    """ "Kiev." → "Kiev", but "U.S." keeps its stops: they are part of the name."""
+    bare = word.rstrip(".")
+    return word if "." in bare else bare
+
+
 def _strip_possessive(word: str) -> str:
-    return re.sub(r"['’]s?$", "", word)
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word[:-1] if word.endswith(("'", "’")) else word

@@ -13,9 +13,10 @@ def _words(text: str) -> frozenset[str]:
 # Words before a name that make it a person's: "Mr Blair", "President Chirac".
 TITLES = _words(
     """
-    archbishop bishop captain chancellor coach commissioner dame dr father gen general
-    governor inspector judge justice king lady lord mayor minister miss mr mrs ms pope
-    president prince princess prof professor queen rev secretary senator sheikh sir
+    adm archbishop bishop capt captain chancellor coach col commissioner dame dr father gen
+    general gov governor inspector judge justice king lady lord lt maj mayor minister miss mr
+    mrs ms pope president prince princess prof professor queen rep rev secretary sen senator
+    sgt sheikh sir
     """
 )
 
@@ -46,6 +47,22 @@ ORG_WORDS = _words(
     today treaty tribune trust union university war website week year
     """
 )
+
+
+# Adverbs and time words that open a clause and get capitalised with it ("Now
+# Vodafone says", "Still, Ferguson said"): never the start of a name.
+OPENERS = _words(
+    """
+    again already also besides consequently earlier even finally hence here however indeed
+    instead later likewise meanwhile moreover nevertheless next nonetheless now once perhaps
+    rather said says still then there thereafter thus today tomorrow tonight yesterday
+    """
+)
+
+
+# Adjectives that stand before a role or a name: "Former Chelsea boss", "Acting
+# Detective Chief Superintendent".
+ROLE_MODIFIERS = _words("acting deputy ex former late then veteran famed vice")
 
 
 # Days, months and feasts: capitalised, never people.
@@ -101,5 +118,7 @@ PERSON_ROLES = (
     r"manager|coach|star|singer|actor|actress|director|player|striker|winger|captain|judge|a"
     r"uthor|writer|analyst|economist|expert|lawyer|spokesman|spokeswoman|spokesperson|govern"
     r"or|mayor|senator|official|executive|founder|\d+-year-old|veteran|champion|producer|mus"
-    r"ician|rapper|comedian|presenter|head|prime minister|foreign secretary"
+    r"ician|rapper|comedian|presenter|head|prime minister|foreign secretary|ambassador|envoy|"
+    r"commander|colonel|detective|superintendent|midfielder|defender|goalkeeper|speaker|"
+    r"delegate|adviser|advisor|aide|candidate|nominee|chair|deputy|doctor|professor"
 )

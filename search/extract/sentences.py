@@ -1,0 +1,32 @@
+"""Where sentences end, in news text that abbreviates.
+
+US newspapers write "Mr. Rove", "Sen. Ted Cruz", "George W. Bush" and "U.S.
+officials": a full stop after a title, an initial or a one-letter part of an
+abbreviation does not end the sentence. Every extractor that looks for "the
+rest of this sentence" cuts with these patterns, so "said Dr. Harold Varmus"
+is not read as "said Dr." followed by a new sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations that stand before a name or a number and never end a sentence
+# in news copy (a regular-expression alternation, without the full stop).
+ABBREVIATIONS = (
+    "Mr|Mrs|Ms|Dr|Sen|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Brig|Rev|Prof|St|Ft|Mt|"
+    "Jr|Sr|Atty|Supt|Det|Insp|Amb|Hon|Pres|Gens|Cpl|Pvt|No|Nos|Vol|vs|Jan|Feb|Aug|Sept|Oct|"
+    "Nov|Dec|Corp|Inc|Co|Bros"
+)
+# Lookbehinds for the position just after a full stop: not after an abbreviation
+# above, nor after a single capital (an initial, or the "S" of "U.S.").
+_NOT_ABBREVIATED = "".join(rf"(?<!\b{a}\.)" for a in ABBREVIATIONS.split("|")) + r"(?<!\b[A-Z]\.)"
+
+#: The gap between two sentences: end punctuation, an optional closing mark, white space.
+SENTENCE_GAP = re.compile(rf"(?<=[.!?]){_NOT_ABBREVIATED}[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])")
+#: A sentence end followed by any white space, or a quotation mark: where an
+#: attribution after a quote stops.
+CLAUSE_END = re.compile(rf"(?<=[.!?]){_NOT_ABBREVIATED}\s|[\"“”]")
+#: A sentence end before a capital, or a quotation mark: where an attribution
+#: before a quote starts.
+CLAUSE_START = re.compile(rf"[.!?]{_NOT_ABBREVIATED}[\"”]?\s+(?=[A-Z])|[\"“”]")

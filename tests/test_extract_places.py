@@ -1,0 +1,64 @@
+"""Place rules for unseen news (issue 8): evidence, priors and the story's countries."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.extract.places import find_places
+
+
+def _found(*paragraphs: str, headline: str = "") -> list[tuple[str, str | None]]:
+    return [(p.name, p.country) for p in find_places(headline, list(paragraphs))]
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        # Ukrainian places in their common spellings, with country UA.
+        (["Talks in Kiev and Kharkov resumed."], [("Kiev", "UA"), ("Kharkov", "UA")]),
+        (["Fighting in the Donbass went on."], [("Donbass", "UA")]),
+        (["The shelling of Lugansk continued."], [("Lugansk", "UA")]),
+        (["Troops withdrew from Kharkiv Oblast."], [("Kharkiv Oblast", "UA")]),
+        (
+            ["Separatists hold Ukraine's Russian-speaking Donbas."],
+            [("Ukraine", "UA"), ("Donbas", "UA")],
+        ),
+        # A list shares its preposition.
+        (
+            ["Russia annexed parts of Donetsk, Luhansk, Kherson and Zaporizhzhia."],
+            [
+                ("Russia", "RU"),
+                ("Donetsk", "UA"),
+                ("Luhansk", "UA"),
+                ("Kherson", "UA"),
+                ("Zaporizhzhia", "UA"),
+            ],
+        ),
+        # A place after one participle or position word: "in nearby Bucha".
+        (["Bodies were found in nearby Bucha."], [("Bucha", "UA")]),
+        # Compass words are not places.
+        (["The West must act, and the East is watching."], []),
+        # Abbreviations with stops are places, and a lost space splits words.
+        (["The U.S. Treasury said so."], [("U.S.", "US")]),
+        (["A hospital near Kiev.The troops left."], [("Kiev", "UA")]),
+        # Famous places and landmarks over alternate names of far-away towns.
+        (["Officials at the White House said no."], [("White House", "US")]),
+        (["The crowd at Twickenham sang."], []),
+        (["Sales on iTunes rose."], []),
+    ],
+)
+def test_place_rules(paragraphs: list[str], expected: list[tuple[str, str | None]]) -> None:
+    assert _found(*paragraphs) == expected
+
+
+def test_capitalised_dateline_is_a_place() -> None:
+    assert ("LONDON", "GB") in _found("LONDON 1996-08-30", "Shares fell on Friday.")
+
+
+def test_story_country_pulls_an_ambiguous_name() -> None:
+    story = ["Russia shelled Kyiv and Kharkiv.", "The port of Odessa was hit."]
+    assert ("Odessa", "UA") in _found(*story)
+
+
+def test_capital_city_beats_a_homonym_without_context() -> None:
+    assert _found("Talks opened in Dublin.") == [("Dublin", "IE")]

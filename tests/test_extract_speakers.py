@@ -1,0 +1,80 @@
+"""Speaker rules for news written in US and UK styles (issue 8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.extract.people import clean_speaker
+from search.extract.quotes import find_quotes
+from search.extract.sentences import SENTENCE_GAP
+
+
+def _speakers(*paragraphs: str) -> list[str | None]:
+    return [q.speaker for q in find_quotes(list(paragraphs))]
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        # US style: titles and initials with full stops do not end the sentence.
+        (['"We will appeal," said Dr. Harold Varmus, the former director.'], ["Harold Varmus"]),
+        (['"It is over," Sen. Ted Cruz said.'], ["Ted Cruz"]),
+        (['"Not now," said President George W. Bush.'], ["George W. Bush"]),
+        (["Karl Rove spoke first.", '"We won," Mr. Rove said.'], ["Karl Rove"]),
+        # A capitalised word before a lower-case noun describes the speaker.
+        (['"It matters," said Republican party boss Reince Priebus.'], ["Reince Priebus"]),
+        # Cue verbs beyond "said", before and after the quote.
+        (['"Go back home," Jane Doe barked.'], ["Jane Doe"]),
+        (['"This is fantastic!" beamed Donald Hartley of Madison.'], ["Donald Hartley"]),
+        (['Later, Acme News responded: "We stand by the story."'], ["Acme News"]),
+        (['As Politico reported, "the vote is lost."'], ["Politico"]),
+        (['Fight doctor Ferdie Pacheco once said: "He was the greatest."'], ["Ferdie Pacheco"]),
+        (['Said Dorothy Poynter, who grew up with him, "We were so proud."'], ["Dorothy Poynter"]),
+        # Possessive subjects and organisations introduced earlier.
+        (['"Troops withdrew," Russia\'s defence ministry said.'], ["Russia's defence ministry"]),
+        (
+            ["Acme Corp cut 500 jobs on Monday.", '"Demand has collapsed," it said.'],
+            ["Acme Corp"],
+        ),
+        (
+            ["Shares in Acme Corp fell.", '"We expect a loss," the company said.'],
+            ["Acme Corp"],
+        ),
+        # A dash before a bare name.
+        (['"Brave people keep protesting." — Dmytro Kuleba'], ["Dmytro Kuleba"]),
+        # A one-word reply with its attribution is a quote; a scare quote is not.
+        (["Ann Lee looked up.", '"Really," she said.', 'It was "desperate".'], ["Ann Lee"]),
+    ],
+)
+def test_speaker_forms(paragraphs: list[str], expected: list[str | None]) -> None:
+    assert _speakers(*paragraphs) == expected
+
+
+@pytest.mark.parametrize(
+    ("speaker", "expected"),
+    [
+        ("But Ferguson", "Ferguson"),
+        ("Now Vodafone", "Vodafone"),
+        ("Boss Henk Addink", "Henk Addink"),
+        ("Californian Thomas Slattery", "Thomas Slattery"),
+        ("Russian Igor Andreev", "Igor Andreev"),
+        ("American", None),
+        ("Friday", None),
+        ("England", None),
+        ("Mr", None),
+        ("a spokesman for Sony", "a spokesman for Sony"),
+        ("Brian Adams", "Brian Adams"),
+    ],
+)
+def test_speaker_values_carry_no_conjunction_title_or_nationality(
+    speaker: str, expected: str | None
+) -> None:
+    assert clean_speaker(speaker) == expected
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    text = "Mr. Rove met Sen. Ted Cruz in the U.S. capital. Then they left."
+    assert SENTENCE_GAP.split(text) == [
+        "Mr. Rove met Sen. Ted Cruz in the U.S. capital.",
+        "Then they left.",
+    ]
