@@ -183,7 +183,8 @@ def _check(args: argparse.Namespace) -> int:
     print(answer.message)
     for number, match in enumerate(answer.matches, 1):
         flags = f" [differs: {', '.join(match.flags)}]" if match.flags else ""
-        print(f"\n{number}. {match.kind} ({match.score:.2f}){flags}: “{match.text}”")
+        part = ", part of the quote" if match.partial else ""
+        print(f"\n{number}. {match.kind}{part} ({match.score:.2f}){flags}: “{match.text}”")
         print(f"   — {match.speaker or 'unnamed'}, {match.headline} [{match.article_id}]")
         if match.date or match.outlet:
             print("   " + ", ".join(filter(None, (match.outlet, (match.date or "")[:10]))))
