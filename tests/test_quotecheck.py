@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
+from bs4 import BeautifulSoup
 
 import search
 from search import build_index, check_quote, open_index
 from search.quotecheck import compare, words
+from search.web import make_app
 
 SAID = "We will not raise taxes on working families by 5 percent this year"
 
@@ -112,3 +115,31 @@ def test_the_diff_marks_added_missing_and_changed_words() -> None:
 def test_a_pasted_half_of_a_longer_quote_is_verbatim_and_partial() -> None:
     match = _compare("working families by 5 percent this year")
     assert match.kind == "verbatim" and match.partial
+
+
+def test_the_check_page_and_api_show_the_diff_escaped(syndicated: search.Index) -> None:
+    http = httpx.Client(
+        transport=httpx.WSGITransport(app=make_app(syndicated)), base_url="http://t"
+    )
+    pasted = "We will raise taxes on working families by 5 percent this year <script>x</script>"
+    api = http.get("/api/check", params={"quote": pasted}).json()
+    assert api["found"] and api["speaker"] == "Anna Berg" and api["articles"] == 3
+    assert "negation" in api["matches"][0]["flags"]
+    page = BeautifulSoup(http.get("/check", params={"quote": pasted}).text, "html.parser")
+    assert page.select_one("#verdict").get_text().startswith("Said by Anna Berg")
+    first = page.select_one(".match")
+    assert [ins.get_text() for ins in first.select(".diff ins")] == ["not"]
+    assert "script x script" in [d.get_text() for d in first.select(".diff del")]
+    assert page.find("script") is None  # the paste is echoed as text, never as markup
+    assert page.select_one("textarea#quote").get_text() == pasted
+    assert "differs: a negation" in first.select_one(".flag").get_text()
+    assert first.select_one(".source a")["href"].startswith("/article/")
+
+
+def test_the_check_page_without_a_quote_shows_the_form(syndicated: search.Index) -> None:
+    http = httpx.Client(
+        transport=httpx.WSGITransport(app=make_app(syndicated)), base_url="http://t"
+    )
+    page = BeautifulSoup(http.get("/check").text, "html.parser")
+    assert page.select_one("form.check-form textarea#quote") is not None
+    assert page.select_one("#verdict") is None

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 import bottle
 
 from search.errors import ArticleNotFoundError, CorruptIndexError, InvalidRequestError
+from search.quotecheck import check_quote
 from search.schema import FACETS
 from search.searcher import MAX_PAGE_SIZE, Index
 from search.snippets import Highlight, mark
@@ -109,6 +110,17 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     def article_api(article_id: str) -> str:
         return _json(_article(index_(), article_id).to_dict())
 
+    @app.get("/check")
+    def check_page() -> str:
+        text, speaker = _check_args()
+        answer = check_quote(index_(), text, speaker=speaker or None) if text else None
+        return _page("check.tpl", title="Check a quote", text=text, speaker=speaker, answer=answer)
+
+    @app.get("/api/check")
+    def check_api() -> str:
+        text, speaker = _check_args()
+        return _json(check_quote(index_(), text, speaker=speaker or None).to_dict())
+
     @app.get("/help")
     def help_page() -> str:
         return _page("help.tpl", title="How to search", query="")
@@ -152,6 +164,14 @@ def _base_url() -> str:
         if not _HOST.fullmatch(host):
             host = "localhost"
     return f"{scheme}://{host}"
+
+
+#: A pasted quote longer than this is cut: quotes are sentences, not articles.
+MAX_QUOTE_CHARS = 2000
+
+
+def _check_args() -> tuple[str, str]:
+    return _arg("quote")[:MAX_QUOTE_CHARS].strip(), _arg("speaker")[:200].strip()
 
 
 def _search_args(app: bottle.Bottle) -> tuple[str, int, int]:
