@@ -1,12 +1,14 @@
-"""Render the README's screenshot: the results page for the seed article, in Chromium.
+"""Render the README's screenshots in Chromium: the results page for the seed
+article, and the quote check's diff for a misremembered quote from it.
 
-Usage: python docs/screenshot.py docs/results.png  (after `make index`)
+Usage: python docs/screenshot.py docs/results.png [docs/check.png]
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 from playwright.sync_api import sync_playwright
 
@@ -18,15 +20,21 @@ from search.web import make_app  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, require_chromium, serve  # noqa: E402
 
 
-def main(out: str) -> None:
+#: A misremembered version of a quote in the seed article: a word added, the end left off.
+CHECKED = "Brave Ukrainians in Kherson keep protesting against the Russian invaders peacefully"
+
+
+def main(results_png: str, check_png: str) -> None:
     build_index(ROOT / "seeds", ROOT / "index")
     with open_index(ROOT / "index") as ix, serve(make_app(ix)) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1000, "height": 520})
         page.goto(url + "/search?q=kherson+protests")
-        page.screenshot(path=out)
+        page.screenshot(path=results_png)
+        page.goto(url + "/check?" + urlencode({"quote": CHECKED}))
+        page.screenshot(path=check_png, full_page=True)
         browser.close()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "docs/results.png")
+    main(*(sys.argv[1:] + ["docs/results.png", "docs/check.png"][len(sys.argv) - 1 :])[:2])
