@@ -19,8 +19,10 @@ and nothing else.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+from search import corrections
 from search.articles import Article, Place, Quote, RemovedLine, read_article
 from search.errors import (
     ArticleError,
@@ -67,5 +69,13 @@ __all__ = [
 
 
 def parse_article(path: str | Path) -> Article:
-    """Read and extract one article file (boilerplate removed, quotes and places found)."""
-    return extract(read_article(path))
+    """Read and extract one article file (boilerplate removed, quotes and places found),
+    with the corrections of the folder it is in (a ``corrections.jsonl`` above it)."""
+    path = Path(path)
+    article = extract(read_article(path))
+    for folder in path.resolve().parents:
+        if (folder / corrections.FILENAME).is_file():
+            article_id = path.resolve().relative_to(folder).as_posix()
+            entries = corrections.load(folder)[0].get(article_id, [])
+            return corrections.apply(dataclasses.replace(article, id=article_id), entries)[0]
+    return article

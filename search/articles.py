@@ -78,6 +78,8 @@ class Article:
     quotes: tuple[Quote, ...] = ()
     locations: tuple[Place, ...] = ()
     removed: tuple[RemovedLine, ...] = ()
+    #: Values set by the newsroom's corrections file rather than by extraction.
+    corrected: tuple[str, ...] = ()
 
     @property
     def body(self) -> str:
@@ -99,6 +101,7 @@ class Article:
             {**vars(p), "alternate_names": list(p.alternate_names)} for p in self.locations
         ]
         data["removed"] = [dict(vars(r)) for r in self.removed]
+        data["corrected"] = list(self.corrected)
         return data
 
     @classmethod
@@ -112,6 +115,7 @@ class Article:
             for p in values.get("locations", ())
         )
         values["removed"] = tuple(RemovedLine(**r) for r in values.get("removed", ()))
+        values["corrected"] = tuple(values.get("corrected", ()))
         return cls(**values)
 
 

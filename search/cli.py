@@ -220,6 +220,8 @@ def _parse(args: argparse.Namespace) -> int:
     _section("Quotes", [f'"{q.text}" — {q.speaker or "unknown"}' for q in article.quotes])
     _section("Places", [_place_line(p) for p in article.locations])
     _section("Removed as boilerplate", [f"{r.reason}: {r.text}" for r in article.removed])
+    if article.corrected:
+        _section("From the corrections file", list(article.corrected))
     return 0
 
 

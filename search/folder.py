@@ -24,6 +24,8 @@ from pathlib import Path
 
 #: Files in an article folder that describe the folder rather than hold an article.
 _NOT_ARTICLES = ("readme", "license", "licence", "copying", "changelog")
+#: The newsroom's corrections to extraction, at the top of the folder (search.corrections).
+CORRECTIONS = "corrections.jsonl"
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ def _examine(entry: os.DirEntry[str], path: Path, root: Path) -> tuple[str | Non
         return "not a regular file (a FIFO, socket or device)", None
     if entry.name.lower().startswith(_NOT_ARTICLES):
         return "describes the folder, not an article", None
+    if entry.name == CORRECTIONS and path.parent == root:
+        return "holds corrections to extraction, not an article", None
     return None, target
 
 

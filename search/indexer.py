@@ -31,7 +31,9 @@ from typing import Any
 
 from tqdm import tqdm
 
+from search import corrections as corrections_file
 from search.articles import Article, content_hash, read_article
+from search.corrections import FILENAME, Correction
 from search.duplicates import MIN_SHARED, THRESHOLD, keys, resemblance, sketch
 from search.engine import LockError, has_index, index, remove_debris
 from search.errors import (
@@ -152,9 +154,11 @@ def _run(
     stats = IndexStats()
     ix, searcher, indexed, stats.rebuilt = _open_or_create(index_dir, rebuild)
     files, stats.ignored, stats.warnings = discover(folder)
+    corrections, unreadable = corrections_file.load(folder)
+    stats.warnings += [FileProblem(printable(folder / FILENAME), line) for line in unreadable]
     groups = _Groups(searcher.reader())
     seen: set[str] = set()
-    todo: list[tuple[ArticleFile, bytes]] = []
+    todo: list[_Todo] = []
     writer = None
     try:
         for file in files:
@@ -164,10 +168,11 @@ def _run(
             except ArticleError as error:
                 stats.failed.append(FileProblem(printable(file.path), error.reason))
                 continue
-            if indexed.get(file.id) == content_hash(data):
+            mine = tuple(corrections.get(file.id, ()))
+            if indexed.get(file.id) == corrections_file.version(content_hash(data), mine):
                 stats.unchanged += 1
             else:
-                todo.append((file, data))
+                todo.append(_Todo(file, data, mine))
         prepare = functools.partial(_prepare, extractor=extractor, max_bytes=max_bytes)
         with _pool(len(todo), workers, extractor) as pool:
             prepared = pool.map(prepare, todo, chunksize=16) if pool else map(prepare, todo)
@@ -182,6 +187,7 @@ def _run(
                 if item.problem is not None:
                     stats.failed.append(FileProblem(item.path, item.problem))
                     continue
+                stats.warnings += [FileProblem(item.path, note) for note in item.notes]
                 if item.encoding not in ("utf-8", "utf-8-sig"):
                     stats.warnings.append(
                         FileProblem(item.path, f"not UTF-8: decoded as {item.encoding}")
@@ -268,6 +274,15 @@ _POOL_MIN = 64
 
 
 @dataclass(frozen=True)
+class _Todo:
+    """A file to (re-)index: where it is, its bytes, the corrections that apply to it."""
+
+    file: ArticleFile
+    data: bytes
+    corrections: tuple[Correction, ...] = ()
+
+
+@dataclass(frozen=True)
 class _Prepared:
     """A file read and extracted, ready to write; or the reason it cannot be."""
 
@@ -277,24 +292,26 @@ class _Prepared:
     sketch: tuple[int, ...] = ()
     encoding: str = "utf-8"
     problem: str | None = None
+    notes: tuple[str, ...] = ()  # corrections not applied, and why
 
 
-def _prepare(
-    item: tuple[ArticleFile, bytes], *, extractor: Callable[[Article], Article], max_bytes: int
-) -> _Prepared:
-    """Read, extract and lay out one article (in a worker process, or here)."""
-    file, data = item
+def _prepare(todo: _Todo, *, extractor: Callable[[Article], Article], max_bytes: int) -> _Prepared:
+    """Read, extract, correct and lay out one article (in a worker process, or here)."""
+    file = todo.file
     path = printable(file.path)
     try:
-        article = extractor(
-            read_article(file.path, article_id=file.id, data=data, max_bytes=max_bytes)
-        )
+        read = read_article(file.path, article_id=file.id, data=todo.data, max_bytes=max_bytes)
+        article, notes = corrections_file.apply(extractor(read), todo.corrections)
     except ArticleError as error:
         return _Prepared(path, file.id, {}, problem=error.reason)
     except Exception as error:  # a parser bug must not cost the rest of the folder
         return _Prepared(path, file.id, {}, problem=f"could not be parsed ({error!r})")
     fields = analysed(document(article))
-    return _Prepared(path, file.id, fields, sketch(article.body), article.encoding)
+    # The version recorded includes the corrections, so changing one re-indexes the file.
+    fields["content_hash"] = corrections_file.version(article.content_hash, todo.corrections)
+    return _Prepared(
+        path, file.id, fields, sketch(article.body), article.encoding, notes=tuple(notes)
+    )
 
 
 @contextmanager
