@@ -67,7 +67,11 @@ def load(folder: Path) -> tuple[dict[str, list[Correction]], list[str]]:
         return {}, []
     found: dict[str, list[Correction]] = {}
     problems = []
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        return {}, [f"{path.name} cannot be read, so no correction was applied ({error})"]
+    for number, text in enumerate(lines, 1):
         if not text.strip():
             continue
         try:

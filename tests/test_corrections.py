@@ -109,3 +109,12 @@ def test_an_entry_refuses_what_the_file_would_refuse(folder: Path) -> None:
     with pytest.raises(ValueError, match="either 'quote' or 'place'"):
         entry(article, speaker="x")
     assert isinstance(article, search.Article)
+
+
+def test_a_corrections_file_that_is_not_utf8_is_reported_not_fatal(
+    folder: Path, tmp_path: Path
+) -> None:
+    (folder / FILENAME).write_bytes(b'{"article": "a.txt", "note": "caf\xe9"}\n')
+    stats = build_index(folder, tmp_path / "ix")
+    assert stats.added == 2
+    assert "cannot be read" in stats.warnings[0].reason
