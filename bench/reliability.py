@@ -240,6 +240,7 @@ class KillStats:
     kind: str
     kills: int = 0
     finished_first: int = 0  # the run ended before its kill moment
+    no_index_yet: int = 0  # killed before it wrote anything: nothing to open
     opens: int = 0
     reruns_ok: int = 0
     lost: int = 0
@@ -260,6 +261,8 @@ def check_after_kill(
     report = _json_or(out, {})
     if report.get("searches"):
         stats.opens += 1
+    elif not any(index_dir.glob("_MAIN_*.toc")):
+        stats.no_index_yet += 1  # a full run killed before its first commit
     else:
         stats.errors.append(f"open: {report.get('error') or _last_line(err) or code}")
     code, out, err = procs.run(index_command(seeds, index_dir, "--json", "--wait", "5"), timeout)
@@ -314,7 +317,7 @@ def kill_runs(
         else:
             change_folder(inc_seeds, rng, number)
             folder, index_dir, seconds = inc_seeds, inc_ix, inc_seconds
-        moment = rng.uniform(0.05, 1.0) * seconds
+        moment = rng.uniform(0.02, 0.9) * seconds
         process = procs.start(
             index_command(folder, index_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -324,7 +327,7 @@ def kill_runs(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        stats.kills += 1
+            stats.kills += 1
         time.sleep(1.0)  # give orphans the chance to notice and exit
         left = session_members(process.pid)
         stats.leftover += len(left)
@@ -739,25 +742,29 @@ def _ms(seconds: float) -> str:
 
 
 def print_kills(rows: list[KillStats]) -> list[list[object]]:
-    headers = (
-        "kill -9 of|kills|ended first|opens|re-run ok|lost|stale|procs left|MB left|kinds left"
-    )
+    headers = "kill -9 of|kills|ended first|no index yet|opens|re-run ok|lost|stale"
+    headers += "|procs left|MB left|kinds left"
     lines = []
     for s in rows:
         kinds = ", ".join(f"{kind}×{n}" for kind, n in s.leftover_kinds.items()) or "-"
-        tally = [s.kind, s.kills, s.finished_first, f"{s.opens}/{s.kills}"]
-        tally += [f"{s.reruns_ok}/{s.kills}", s.lost, s.stale, s.leftover]
+        runs = s.kills + s.finished_first
+        tally = [s.kind, s.kills, s.finished_first, s.no_index_yet]
+        tally += [f"{s.opens}/{runs - s.no_index_yet}", f"{s.reruns_ok}/{runs}"]
+        tally += [s.lost, s.stale, s.leftover]
         lines.append([*tally, f"{s.leftover_mb:.0f}", kinds])
     print(table(headers.split("|"), lines))
     for stats in rows:
         for error, times in Counter(stats.errors).most_common(3):
             print(f"  {stats.kind}: {times} × {error}")
-    kills = sum(s.kills for s in rows)
+    runs = sum(s.kills + s.finished_first for s in rows)
+    to_open = runs - sum(s.no_index_yet for s in rows)
+    left = sum(s.leftover for s in rows)
+    left_mb = sum(s.leftover_mb for s in rows)
     return [
-        ["kill -9: index opens", f"{sum(s.opens for s in rows)}/{kills}", "all"],
-        ["kill -9: re-run succeeds", f"{sum(s.reruns_ok for s in rows)}/{kills}", "all"],
+        ["kill -9: index opens", f"{sum(s.opens for s in rows)}/{to_open}", "all"],
+        ["kill -9: re-run succeeds", f"{sum(s.reruns_ok for s in rows)}/{runs}", "all"],
         ["kill -9: articles lost", sum(s.lost for s in rows), "0"],
-        ["kill -9: processes left", sum(s.leftover for s in rows), "0"],
+        ["kill -9: processes left", f"{left} ({left_mb:.0f} MB)", "0"],
     ]
 
 
@@ -829,7 +836,10 @@ def print_load(rows: list[LoadStats], clients: int) -> list[list[object]]:
         ]
         lines.append([*tally, s.errors, f"{s.rss_before:.0f} MB", f"{s.rss_after:.0f} MB"])
     print(table(headers.split("|"), lines))
-    return [[f"load {s.mode}: errors", s.errors, "0"] for s in rows]
+    return [
+        [f"load {s.mode}: errors, server RSS after", f"{s.errors}, {s.rss_after:.0f} MB", "0, -"]
+        for s in rows
+    ]
 
 
 # --------------------------------------------------------------------------- main
