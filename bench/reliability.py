@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import BBC, ROOT, require, table
 
 PYTHON = sys.executable
+SCRIPT = str(Path(__file__).resolve())
 #: Names the indexer passes over (README, LICENSE…): not expected in the index.
 _NOT_ARTICLES = ("readme", "license", "licence", "copying", "changelog")
 
@@ -256,7 +257,7 @@ def check_after_kill(
 ) -> None:
     """Open, re-run, then compare the index with the folder."""
     code, out, err = procs.run(
-        [PYTHON, __file__, "--probe", str(index_dir)], timeout=min(timeout, 120)
+        [PYTHON, SCRIPT, "--probe", str(index_dir)], timeout=min(timeout, 120)
     )
     report = _json_or(out, {})
     if report.get("searches"):
@@ -277,8 +278,12 @@ def check_after_kill(
         for p in run.get(key, [])
         if Path(p["path"]).resolve().is_relative_to(seeds.resolve())
     }
-    _, out, err = procs.run([PYTHON, __file__, "--probe", str(index_dir)], timeout=120)
-    ids = set(_json_or(out, {}).get("ids", []))
+    _, out, err = procs.run([PYTHON, SCRIPT, "--probe", str(index_dir)], timeout=120)
+    report = _json_or(out, {})
+    if "error" in report or not out.strip():
+        stats.errors.append(f"open after re-run: {report.get('error') or _last_line(err)}")
+        return
+    ids = set(report["ids"])
     expected = article_files(seeds) - passed
     stats.lost += len(expected - ids)
     stats.stale += len(ids - article_files(seeds))
@@ -333,8 +338,9 @@ def kill_runs(
         stats.leftover += len(left)
         stats.leftover_mb += sum(rss_mb(pid) for pid in left)
         stats.leftover_kinds.update(describe(pid) for pid in left)
-        procs.kill_session(process.pid)
+        # Re-run with the orphans still there, as a user would, then clean them up.
         check_after_kill(procs, folder, index_dir, stats, timeout)
+        procs.kill_session(process.pid)
     return [full, incremental]
 
 
@@ -850,7 +856,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("corpus", nargs="?", default=str(BBC))
     parser.add_argument("--quick", action="store_true", help="a few-minute run: smaller counts")
     parser.add_argument("--files", type=int, help="articles copied for the kill runs (all)")
-    parser.add_argument("--kills", type=int, help="kills per kind of run (full: 15, quick: 3)")
+    parser.add_argument("--kills", type=int, help="kill attempts per kind of run (12, quick: 3)")
     parser.add_argument("--rounds", type=int, help="index rounds while serving (8, quick: 3)")
     parser.add_argument("--fuzz", type=int, help="fuzzed queries (10000, quick: 600)")
     parser.add_argument("--requests", type=int, help="load requests per mode (3000, quick: 400)")
@@ -867,7 +873,7 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     quick = args.quick
     defaults = {
-        "kills": (15, 3),
+        "kills": (12, 3),
         "rounds": (8, 3),
         "fuzz": (10000, 600),
         "requests": (3000, 400),
