@@ -19,6 +19,8 @@ started. Failures are not exceptions here: they are counted in the tables.
    queries: req/s, p50/p95/p99, errors, server memory.
 
 Usage: python bench/reliability.py [CORPUS_DIR] [--quick] [--kills N] [--fuzz N] ...
+(--quick: 400 articles and small counts, 2-3 minutes; in full about half an hour on
+two cores, each section cut at --minutes). Linux only: processes are read from /proc.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -51,6 +53,7 @@ from bench.common import BBC, ROOT, require, table
 
 PYTHON = sys.executable
 SCRIPT = str(Path(__file__).resolve())
+T = TypeVar("T")
 #: Names the indexer passes over (README, LICENSE…): not expected in the index.
 _NOT_ARTICLES = ("readme", "license", "licence", "copying", "changelog")
 
@@ -418,6 +421,26 @@ def total_hits(body: bytes) -> int:
         return -1
 
 
+def run_clients(count: int, deadline: float, items: Iterator[T], send: Callable[[T], None]) -> None:
+    """``count`` threads that each take the next item and ``send`` it, until none is left
+    or the deadline has passed (a request under way then has its own timeout)."""
+    lock = threading.Lock()
+
+    def client() -> None:
+        while time.monotonic() < deadline:
+            with lock:
+                item = next(items, None)
+            if item is None:
+                return
+            send(item)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(1.0, deadline - time.monotonic() + 35))
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -503,13 +526,43 @@ def live_indexing(
 
 # --------------------------------------------------------------------------- fuzz
 
-PUBLIC_FIELDS = ("headline", "body", "quotes", "speaker", "locations", "place", "country")
+PUBLIC_FIELDS: tuple[str, ...] = (
+    "headline",
+    "body",
+    "quotes",
+    "speaker",
+    "locations",
+    "place",
+    "country",
+)
 PUBLIC_FIELDS += ("outlet", "author", "id")
-INTERNAL_FIELDS = ("dupe_keys", "content_hash", "sketch", "dupe_group", "article")
+INTERNAL_FIELDS: tuple[str, ...] = ("dupe_keys", "content_hash", "sketch", "dupe_group", "article")
 INTERNAL_FIELDS += ("facet_country", "facet_speaker", "facet_outlet", "facet_year")
-SYNTAX = ("(", ")", '"', "AND", "OR", "NOT", "-", "+", "~", "^", "*", "?", "[", "]", "{", "}")
+SYNTAX: tuple[str, ...] = (
+    "(",
+    ")",
+    '"',
+    "AND",
+    "OR",
+    "NOT",
+    "-",
+    "+",
+    "~",
+    "^",
+    "*",
+    "?",
+    "[",
+    "]",
+    "{",
+    "}",
+)
 SYNTAX += (":", "TO", "\\", "/", "!", "'", "&&", "||", "<", ">", "=", "%", "#")
-UNICODE_RANGES = ((0x00C0, 0x024F), (0x0370, 0x03FF), (0x0400, 0x04FF), (0x0590, 0x06FF))
+UNICODE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x00C0, 0x024F),
+    (0x0370, 0x03FF),
+    (0x0400, 0x04FF),
+    (0x0590, 0x06FF),
+)
 UNICODE_RANGES += ((0x0300, 0x036F), (0x3040, 0x30FF), (0x4E00, 0x4FFF), (0x1F300, 0x1F6FF))
 UNICODE_RANGES += ((0x200B, 0x200F), (0xFFF0, 0xFFFF), (0x0000, 0x001F))
 
@@ -611,7 +664,13 @@ HOSTILE_PARAMS = {
 }
 
 #: Article ids for /article/<id> and /api/articles/<id>: out of the folder, odd bytes.
-HOSTILE_IDS = ("../../../../etc/passwd", "..%2f..%2fetc%2fpasswd", "%00", "business/", ".")
+HOSTILE_IDS: tuple[str, ...] = (
+    "../../../../etc/passwd",
+    "..%2f..%2fetc%2fpasswd",
+    "%00",
+    "business/",
+    ".",
+)
 HOSTILE_IDS += ("business/001.txt/related", "%ff%fe", "a" * 3000, "/etc/passwd", "business/..")
 
 
@@ -653,27 +712,14 @@ def fuzz(
     if plan:  # invalid UTF-8 in the URL, which a browser can send too
         plan[0] = ("unicode", "%ff%fe", "/api/search?q=%ff%fe%00")
     results: list[FuzzResult] = []
-    lock = threading.Lock()
-    todo = iter(plan)
 
-    def client() -> None:
-        while time.monotonic() < deadline:
-            with lock:
-                item = next(todo, None)
-            if item is None:
-                return
-            kind, query, path = item
-            status, seconds, _ = get(server.port, path, 30)
-            with lock:
-                results.append(FuzzResult(kind, status, seconds, query))
+    def send(item: tuple[str, str, str]) -> None:
+        kind, query, path = item
+        status, seconds, _ = get(server.port, path, 30)
+        results.append(FuzzResult(kind, status, seconds, query))
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=max(1.0, deadline - time.monotonic() + 35))
-    with lock:
-        return list(results)
+    run_clients(clients, deadline, iter(plan), send)
+    return results
 
 
 # --------------------------------------------------------------------------- load
@@ -694,32 +740,20 @@ def load(
     server: Server, queries: list[str], requests: int, clients: int, deadline: float, mode: str
 ) -> LoadStats:
     """``requests`` GETs of /api/search from ``clients`` threads, cycling over ``queries``."""
-    lock = threading.Lock()
-    counter = iter(range(requests))
     latencies: list[float] = []
-    errors = 0
+    statuses: list[int] = []
 
-    def client() -> None:
-        nonlocal errors
-        while time.monotonic() < deadline:
-            with lock:
-                number = next(counter, None)
-            if number is None:
-                return
-            query = queries[number % len(queries)]
-            status, seconds, _ = get(server.port, search_path("/api/search", query), 30)
-            with lock:
-                latencies.append(seconds)
-                errors += status != 200
+    def send(number: int) -> None:
+        query = queries[number % len(queries)]
+        status, seconds, _ = get(server.port, search_path("/api/search", query), 30)
+        latencies.append(seconds)
+        statuses.append(status)
 
     rss_before = rss_mb(server.pid)
     started = time.perf_counter()
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=max(1.0, deadline - time.monotonic() + 35))
+    run_clients(clients, deadline, iter(range(requests)), send)
     seconds = time.perf_counter() - started
+    errors = sum(status != 200 for status in statuses)
     return LoadStats(
         mode, len(latencies), seconds, latencies, errors, rss_before, rss_mb(server.pid)
     )
@@ -928,8 +962,8 @@ def run_sections(
         print(f"\n1. kill -9 at {args.kills} random moments of full and of incremental runs")
         rng = random.Random(args.seed)
         deadline = time.monotonic() + section_seconds
-        rows = kill_runs(procs, work, seeds, baseline, args.kills, rng, full_seconds, deadline)
-        summary += print_kills(rows)
+        kills = kill_runs(procs, work, seeds, baseline, args.kills, rng, full_seconds, deadline)
+        summary += print_kills(kills)
     if "live" in sections:
         print(f"\n2. {args.rounds} index runs with changes while a server answers queries")
         live_seeds, live_ix = work / "live-seeds", work / "live-ix"
