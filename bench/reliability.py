@@ -19,8 +19,9 @@ started. Failures are not exceptions here: they are counted in the tables.
    queries: req/s, p50/p95/p99, errors, server memory.
 
 Usage: python bench/reliability.py [CORPUS_DIR] [--quick] [--kills N] [--fuzz N] ...
-(--quick: 400 articles and small counts, 2-3 minutes; in full about half an hour on
-two cores, each section cut at --minutes). Linux only: processes are read from /proc.
+(--quick: 400 articles and small counts, 2-3 minutes; in full 31 minutes on two busy
+cores, where slow range queries made the fuzz section stop at its 15-minute bound,
+--minutes). Linux only: processes are read from /proc.
 """
 
 from __future__ import annotations
