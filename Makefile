@@ -21,6 +21,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 install: $(VENV)/.installed
 
+install-test: $(VENV)/.installed-test
+
 index: install
 	$(PY) -m search index $(SEEDS) --index $(INDEX)
 
