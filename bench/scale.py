@@ -8,9 +8,9 @@ Corpora are generated deterministically from ../shared/corpora/bbc:
 - ``syndicated``: copy k is the article word for word with a tagged headline,
   like a wire story carried by many outlets (near-duplicate grouping's worst case).
 
-Each engine indexes in its own process (so its peak RSS is its own; news-search's
-figure is its largest process, the index writer or the extraction worker) while
-this script samples the index folder's size on disk (Whoosh's temporary runs are
+Each engine indexes in its own process while this script samples, four times a
+second, its peak RSS (the largest process: for news-search the index writer or
+the extraction worker) and the index folder's size on disk (Whoosh's temporary runs are
 written there). Then: cold open (a fresh process opens the index and answers one
 query), and the same queries for each engine, interleaved query by query so all
 see the same machine load: news-search's API (snippets, facets, near-duplicate
@@ -117,18 +117,15 @@ def index_with(engine: str, corpus: Path, index_dir: Path) -> dict[str, float]:
     child = subprocess.Popen(
         [sys.executable, "-c", script, str(corpus), str(index_dir)], cwd=ROOT, env=_env()
     )
-    peak_disk = 0
-    while True:  # wait4, not poll(): it also says the child's own peak RSS
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid:
-            break
+    peak_disk = peak_rss = 0
+    while child.poll() is None:
         peak_disk = max(peak_disk, _size(index_dir))
+        peak_rss = max(peak_rss, _high_water(child.pid))
         time.sleep(0.25)
     seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"{engine} failed to index {corpus}")
-    rss = usage.ru_maxrss / 1024  # the largest of the child and the children it waited for
+    rss = peak_rss / 1024
     size = _size(index_dir)
     return {
         "seconds": seconds,
@@ -136,6 +133,29 @@ def index_with(engine: str, corpus: Path, index_dir: Path) -> dict[str, float]:
         "disk_mb": max(peak_disk, size) / 2**20,
         "size_mb": size / 2**20,
     }
+
+
+def _high_water(pid: int) -> int:
+    """The largest peak RSS (VmHWM, KB) among ``pid`` and its children, from /proc.
+
+    Not wait4's ru_maxrss: exec keeps the high-water mark of the process that
+    started the child, so every engine indexed after a big query run would
+    report this script's own size."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry.name))
+    peak, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        pending += children.get(current, [])
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+    return peak
 
 
 def _env() -> dict[str, str]:
