@@ -161,6 +161,12 @@ def rss_mb(pid: int, key: str = "VmRSS") -> float:
     return 0.0
 
 
+def server_rss_mb(server: Server, key: str = "VmRSS") -> float:
+    """Resident memory of the server's largest process in MB: with gunicorn's
+    pre-fork workers the parent holds no index, and each worker its own."""
+    return max((rss_mb(pid, key) for pid in session_members(server.pid)), default=0.0)
+
+
 # --------------------------------------------------------------------------- corpus
 
 
@@ -369,7 +375,8 @@ class Server:
 
 @contextmanager
 def serving(procs: Processes, index_dir: Path, threads: int = 8) -> Iterator[Server]:
-    """``python -m search serve`` on 127.0.0.1 and a free port, until the block ends."""
+    """``python -m search serve`` on 127.0.0.1 and a free port, until the block ends
+    (with ``SEARCH_WORKERS`` processes, as the server's default when unset)."""
     port = free_port()
     command = [PYTHON, "-m", "search", "serve", "--index", str(index_dir)]
     command += ["--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)]
@@ -750,13 +757,13 @@ def load(
         latencies.append(seconds)
         statuses.append(status)
 
-    rss_before = rss_mb(server.pid)
+    rss_before = server_rss_mb(server)
     started = time.perf_counter()
     run_clients(clients, deadline, iter(range(requests)), send)
     seconds = time.perf_counter() - started
     errors = sum(status != 200 for status in statuses)
     return LoadStats(
-        mode, len(latencies), seconds, latencies, errors, rss_before, rss_mb(server.pid)
+        mode, len(latencies), seconds, latencies, errors, rss_before, server_rss_mb(server)
     )
 
 
@@ -853,7 +860,10 @@ def print_fuzz(
     print(table(headers.split("|"), lines))
     statuses = Counter(r.status for r in results)
     print(f"  statuses: {dict(sorted(statuses.items()))}  (-1 connection error, -2 timeout)")
-    print(f"  server RSS {before:.0f} MB before, {after:.0f} MB after, peak {peak:.0f} MB")
+    print(
+        f"  largest server process RSS {before:.0f} MB before, {after:.0f} MB after, "
+        f"peak {peak:.0f} MB"
+    )
     for result in [r for r in results if r.status == 500][:6]:
         print(f"  500: {result.kind}: {result.query[:70]!r}")
     return [
@@ -978,10 +988,10 @@ def run_sections(
     if "fuzz" in sections:
         print(f"\n3. {args.fuzz} fuzzed queries over /search and /api/search")
         with serving(procs, baseline) as server:
-            before = rss_mb(server.pid)
+            before = server_rss_mb(server)
             deadline = time.monotonic() + section_seconds
             results = fuzz(server, words, args.fuzz, args.seed, args.fuzz_clients, deadline)
-            after, peak = rss_mb(server.pid), rss_mb(server.pid, "VmHWM")
+            after, peak = server_rss_mb(server), server_rss_mb(server, "VmHWM")
         summary += print_fuzz(results, args.fuzz, before, after, peak)
     if "load" in sections:
         print(f"\n4. load: {args.clients} clients, {args.requests} requests per mode")
