@@ -16,13 +16,20 @@ from search.schema import DEFAULT_FIELDS
 
 #: Letters a pattern needs before its first wildcard ("pr*" yes, "?*" no).
 MIN_PATTERN_PREFIX = 2
+#: A "+" or "-" is an operator only at the start of a word, before a word or a group.
+_OPERATOR_SIGN = r"(?<![^\s(])%s(?=[\w\"(])"
 
 
 def parser(schema: Any, group: Any) -> Any:
     parser = qparser.MultifieldParser(
         list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS, group=group
     )
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # "+word" and "-word" only where a word starts: Whoosh's defaults also take the
+    # hyphen inside "c-Myc" or "tubule-specific" as a NOT, dropping a word the
+    # query is about (and "(+)-" as an operator it cannot parse).
+    parser.add_plugin(
+        qparser.PlusMinusPlugin(plusexpr=_OPERATOR_SIGN % r"\+", minusexpr=_OPERATOR_SIGN % "-")
+    )
     return parser
 
 

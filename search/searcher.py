@@ -442,7 +442,8 @@ def _newest(
     """One page by date, newest first; undated articles after them, by relevance."""
     end = offset + size
     dated = query.Every("date")
-    first = searcher.search(
+    first = run_search(
+        searcher,
         q,
         limit=end,
         filter=all_of(only, dated),
@@ -454,7 +455,7 @@ def _newest(
     need = end - first.scored_length()
     if need > 0:
         hide = set(copies) | set(searcher.docs_for_query(dated))
-        undated = searcher.search(q, limit=need, filter=only, mask=hide)
+        undated = run_search(searcher, q, limit=need, filter=only, mask=hide)
         page += list(undated[max(0, offset - first.scored_length()) : need])
     return page
 
@@ -513,11 +514,26 @@ def _top(
     pruning, and the skipped documents are rarely near the top."""
     limit = count + 8
     while True:
-        results = searcher.search(q, limit=limit, filter=only)
+        results = run_search(searcher, q, limit=limit, filter=only)
         kept = [hit for hit in results if hit.docnum not in skip]
         if len(kept) >= count or results.scored_length() < limit:
             return kept[:count]
         limit *= 4
+
+
+def run_search(searcher: Any, q: Any, **options: Any) -> Any:
+    """``searcher.search``, working around a Whoosh 2.7 matcher bug.
+
+    With a score cut-off, Whoosh skips blocks of postings that cannot reach it
+    (``skip_to_quality``); an AND-NOT whose positive side runs out while skipping
+    then reads past its end and raises IndexError (``AndNotMatcher._find_next``
+    in ``matching/binary.py``). Searching again without the block-skipping
+    optimisation gives the same hits, a little slower, and only for those queries.
+    """
+    try:
+        return searcher.search(q, **options)
+    except IndexError:
+        return searcher.search(q, optimize=False, **options)
 
 
 def open_index(index_dir: str | Path) -> Index:

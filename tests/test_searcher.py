@@ -290,3 +290,15 @@ def test_counts_stay_right_after_deletions_and_updates(articles_copy: Path, tmp_
             "world/budget-vote.txt",
         }
         assert ix.search("song OR contest").total == 0
+
+
+def test_a_hyphen_inside_a_word_is_not_an_exclusion(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "myc.txt").write_text("Oncogene\n\nThe c-Myc protein in tubule-specific cells.\n")
+    (folder / "other.txt").write_text("Protein news\n\nA protein was found.\n")
+    build_index(folder, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        assert "myc.txt" in {h.id for h in ix.search("c-Myc protein").hits}
+        assert "myc.txt" in {h.id for h in ix.search("tubule-specific protein").hits}
+        assert {h.id for h in ix.search("protein -myc").hits} == {"other.txt"}
