@@ -10,7 +10,9 @@ thirds to tune on ("tune") and a third never looked at while tuning
 the eval folder ever holds them (``queries-test.jsonl`` + ``qrels-test.tsv``),
 are reported as well.
 
-It also checks that no claim raises: every query goes through ``Index.search``.
+Our ranking is what a reader sees on a page of 100: the articles the query
+matches, then "more results with some of the words". It also checks that no
+claim raises: every query goes through ``Index.search``.
 
 Usage: python bench/ranking.py [--index DIR] [--limit N]
 """
@@ -125,7 +127,8 @@ def main() -> None:
                         started = time.perf_counter()
                         try:
                             results = ours.search(text, page_size=DEPTH)
-                            ranked_ours = [doc_id(hit.id) for hit in results.hits]
+                            shown = results.hits + results.more_hits
+                            ranked_ours = [doc_id(hit.id) for hit in shown]
                         except Exception as error:  # counted and reported below
                             failures.append(f"{query_id}: {text!r}: {error!r}")
                             ranked_ours = []

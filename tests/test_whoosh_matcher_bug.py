@@ -20,7 +20,7 @@ from search.queries import parser
 from search.schema import build_schema, mark_schema
 
 #: Found by searching random queries over the fixture below (seed 1).
-TRIGGER = "w10 w13 w9 w29 w11 -w8"
+TRIGGER = "w28 w16 w25 w18 w26 -w13"
 
 pytestmark = pytest.mark.slow
 
@@ -59,11 +59,14 @@ def test_the_fixture_triggers_the_whoosh_bug(skipping_index: Path) -> None:
 
 def test_a_query_that_trips_whoosh_still_returns_its_hits(opened: search.Index) -> None:
     results = opened.search(TRIGGER, page_size=10)
-    assert len(results.hits) == 10
-    assert all("w8" not in opened.article(hit.id).body.split() for hit in results.hits)
+    shown = results.hits + results.more_hits  # all five words, then some of them
+    assert len(shown) == 10
+    assert all("w13" not in opened.article(hit.id).body.split() for hit in shown)
 
 
 def test_every_page_and_sort_survive_the_bug(opened: search.Index) -> None:
     for page in (1, 2, 5):
-        assert opened.search(TRIGGER, page=page).hits
-    assert opened.search(TRIGGER, sort="newest").hits
+        results = opened.search(TRIGGER, page=page)
+        assert results.hits or results.more_hits
+    results = opened.search(TRIGGER, sort="newest")
+    assert results.hits or results.more_hits
