@@ -48,7 +48,7 @@ from search.hits import (
     load_stored,
     make_hit,
 )
-from search.queries import date_range, day, parser, tame, usable
+from search.queries import date_range, day, parser, tame, unknown_fields, usable
 from search.results import Hit, Results
 from search.schema import DEFAULT_FIELDS, schema_is_current, text_analyzer
 from search.snippets import Highlight
@@ -203,6 +203,13 @@ class Index:
         if len(text) > MAX_QUERY_CHARS:
             text = text[:MAX_QUERY_CHARS]
             notice = f"The query was cut to its first {MAX_QUERY_CHARS} characters."
+        text, unknown = unknown_fields(text)
+        if unknown:
+            names = ", ".join(f"{name}:" for name in unknown)
+            notice = (
+                f"{names} is not a field you can search, so it was searched as a word "
+                "(the fields are listed in the help)."
+            )
         parsed = self._parse(text)
         if parsed is None:
             return Results(
@@ -217,6 +224,33 @@ class Index:
                 if not text
                 else "Nothing to search for: the query holds only very common words or symbols.",
             )
+        rest = (explain, filters, sort, dates, started)
+        try:
+            return self._answer(query_text, text, parsed, notice, page, page_size, *rest)
+        except _DAMAGE:
+            raise
+        except Exception:
+            # Whoosh refuses some queries only when running them ('date:"x"', a
+            # phrase on a field without positions): search their plain words instead.
+            words = self._words_only(text)
+            if words is None or words[0] == parsed[0]:
+                raise
+            return self._answer(query_text, text, words, notice, page, page_size, *rest)
+
+    def _answer(
+        self,
+        query_text: str,
+        text: str,
+        parsed: tuple[Any, Any, str | None],
+        notice: str | None,
+        page: int,
+        page_size: int,
+        explain: bool,
+        filters: dict[str, list[str]],
+        sort: str,
+        dates: tuple[datetime | None, datetime | None],
+        started: float,
+    ) -> Results:
         all_words, any_words, fallback = parsed
         searcher = self._searcher()
         postings = self._postings(searcher)
@@ -464,13 +498,18 @@ class Index:
     def _parse(self, text: str) -> tuple[Any, Any, str | None] | None:
         """(all-words query, any-word query, the words searched if syntax failed) or None."""
         if text:
+            schema = self._ix.schema
             try:
-                all_words = tame(self._parsers[qparser.AndGroup].parse(text))
-                any_words = tame(self._parsers[qparser.OrGroup].parse(text))
+                all_words = tame(self._parsers[qparser.AndGroup].parse(text), schema)
+                any_words = tame(self._parsers[qparser.OrGroup].parse(text), schema)
                 if usable(all_words) and usable(any_words):
                     return all_words, any_words, None
             except Exception:
                 pass
+        return self._words_only(text)
+
+    def _words_only(self, text: str) -> tuple[Any, Any, str | None] | None:
+        """The query as its plain words, for one that cannot be read as syntax."""
         words = " ".join(re.findall(r"\w+", _OPERATORS.sub(lambda m: m.group().lower(), text)))
         if not words:
             return None
