@@ -14,27 +14,12 @@ import httpx
 import pytest
 
 import search
+from search.queries import QUERYABLE_FIELDS
 
 WORDS = ["kyiv", "budget", "protest", "the", "month", "a", "2005", "zz", "ky", "Kyív", "tax"]
 FIELDS = [
-    "headline",
-    "body",
-    "quotes",
-    "speaker",
-    "locations",
-    "place",
-    "country",
-    "outlet",
-    "author",
-    "date",
-    "dupe_keys",
-    "content_hash",
-    "sketch",
-    "article",
-    "dupe_group",
-    "facet_country",
-    "facet_year",
-    "id",
+    *QUERYABLE_FIELDS,
+    *("dupe_keys", "content_hash", "sketch", "article", "dupe_group", "facet_country", "id"),
     "nosuch",
 ]
 SYNTAX = ["(", ")", '"', "*", "?", "~", "^", ":", "[", "]", "{", "}", "+", "-", "\\", "/", "!"]
