@@ -288,7 +288,7 @@ class Index:
         more = _ranked(searcher, any_words, room, partial) if room > 0 and partial else []
         facets = count_facets(postings, matching, filters)
         histogram = _histogram(postings, visible)
-        terms = highlight_for(searcher, any_words)
+        terms = highlight_for(searcher, any_words, text)
         place_words = field_words(any_words, "locations")
         speaker_words = field_words(any_words, "speaker")
 
@@ -378,7 +378,7 @@ class Index:
     def highlight(self, query_text: str) -> Highlight:
         """What highlighting marks for a query: its words (prefixes expanded) and phrases."""
         parsed = self._parse(" ".join(query_text.split())[:MAX_QUERY_CHARS])
-        return highlight_for(self._searcher(), parsed[1]) if parsed else Highlight()
+        return highlight_for(self._searcher(), parsed[1], query_text) if parsed else Highlight()
 
     def _suggest(self, searcher: Any, text: str, matched_all: int) -> str | None:
         """The query with misspelt words replaced by the index's own words, if that
