@@ -5,6 +5,7 @@ headlines, matched quotes, other spellings of places, per-field scores.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import lru_cache
 from html import escape
 from itertools import islice
@@ -14,7 +15,7 @@ from search.articles import Article, Place
 from search.engine import query
 from search.results import Hit
 from search.schema import name_analyzer, text_analyzer
-from search.snippets import Highlight, Marked, mark
+from search.snippets import MARK_STOP_WORDS, Highlight, Marked, mark, typed_words
 
 #: Fields analysed like the body, whose matched terms are marked in snippets.
 HIGHLIGHT_FIELDS = frozenset({"headline", "body", "quotes", "locations"})
@@ -22,8 +23,9 @@ HIGHLIGHT_FIELDS = frozenset({"headline", "body", "quotes", "locations"})
 MAX_MARKED = 256
 
 
-def highlight_for(searcher: Any, q: Any) -> Highlight:
-    """What to mark for a query: its words (prefixes expanded) and its phrases."""
+def highlight_for(searcher: Any, q: Any, typed: str = "") -> Highlight:
+    """What to mark for a query: its words (prefixes expanded) and its phrases, never
+    a stop word; ``typed``, the query as typed, keeps "protests" from marking "Protestant"."""
     reader = searcher.reader()
     words: set[str] = set()
     phrases: set[tuple[tuple[str, ...], int]] = set()
@@ -38,9 +40,14 @@ def highlight_for(searcher: Any, q: Any) -> Highlight:
         # pattern expands to much of the lexicon: mark the first words only.
         for fieldname, text in islice(leaf.expanded_terms(reader), MAX_MARKED):
             word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
-            if (fieldname, word) in reader:
+            if (fieldname, word) in reader and word not in _stop_stems():
                 words.add(word)
-    return Highlight(frozenset(words), tuple(sorted(phrases)))
+    return Highlight(frozenset(words), tuple(sorted(phrases)), typed_words(typed))
+
+
+@lru_cache(maxsize=1)
+def _stop_stems() -> frozenset[str]:
+    return frozenset(t.text for word in MARK_STOP_WORDS for t in text_analyzer()(word))
 
 
 def explain_scores(searcher: Any, q: Any, docnum: int) -> dict[str, float]:
@@ -101,7 +108,7 @@ def make_hit(
     also = _other_spellings(places, place_words) if place_words else []
     if also:  # mark "Kiev" in the snippet of a search for Kyiv
         variants = [tuple(t.text for t in text_analyzer()(name)) for name in also]
-        terms = Highlight(terms.words, terms.phrases + tuple((v, 1) for v in variants if v))
+        terms = replace(terms, phrases=terms.phrases + tuple((v, 1) for v in variants if v))
     body = Marked(doc.body, terms)  # analysed once for snippet and quotes alike
     quotes = list(doc.quotes)
     by_words = [q for q in quotes if body.any_within(q.start, q.end)]

@@ -10,26 +10,72 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from search.engine import qparser, query
+from search.engine import fields, qparser, query
 from search.errors import InvalidRequestError
 from search.schema import DEFAULT_FIELDS
 
 #: Letters a pattern needs before its first wildcard ("pr*" yes, "?*" no).
 MIN_PATTERN_PREFIX = 2
+#: A "+" or "-" is an operator only at the start of a word, before a word or a group.
+_OPERATOR_SIGN = r"(?<![^\s(])%s(?=[\w\"(])"
+
+
+#: Fields a query may name. The rest (dupe_keys, content_hash, sketch, article,
+#: dupe_group, id, facet_*) are the index's own bookkeeping and are not searchable.
+QUERYABLE_FIELDS = (
+    "headline",
+    "body",
+    "quotes",
+    "speaker",
+    "locations",
+    "place",
+    "country",
+    "outlet",
+    "author",
+    "date",
+)
+#: A fuzzy term ("kyiv~2") may differ by at most this many edits.
+MAX_FUZZY_EDITS = 2
+_FIELD_NAME = re.compile(r"(?<![\w:.])([A-Za-z_]\w*):(?=[^\s:])")
 
 
 def parser(schema: Any, group: Any) -> Any:
+    public = fields.Schema(**{name: schema[name] for name in QUERYABLE_FIELDS if name in schema})
     parser = qparser.MultifieldParser(
-        list(DEFAULT_FIELDS), schema, fieldboosts=DEFAULT_FIELDS, group=group
+        list(DEFAULT_FIELDS), public, fieldboosts=DEFAULT_FIELDS, group=group
     )
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # "+word" and "-word" only where a word starts: Whoosh's defaults also take the
+    # hyphen inside "c-Myc" or "tubule-specific" as a NOT, dropping a word the
+    # query is about (and "(+)-" as an operator it cannot parse).
+    parser.add_plugin(
+        qparser.PlusMinusPlugin(plusexpr=_OPERATOR_SIGN % r"\+", minusexpr=_OPERATOR_SIGN % "-")
+    )
     return parser
 
 
-def tame(q: Any) -> Any:
-    """Make wildcards affordable: a bare "*" is every document (Whoosh's per-field
-    Every() reads every posting), and a pattern needs two letters before its first
-    wildcard ("?*" or "a*" would expand to most of the lexicon: seconds per query)."""
+def unknown_fields(text: str) -> tuple[str, list[str]]:
+    """The query with each ``name:`` that is not a searchable field turned into the
+    plain word ``name`` (so ``dupe_keys:"the month"`` searches its words), and those names."""
+    unknown: list[str] = []
+
+    def plain(match: re.Match[str]) -> str:
+        if match.group(1) in QUERYABLE_FIELDS:
+            return match.group()
+        unknown.append(match.group(1))
+        return match.group(1) + " "
+
+    return _FIELD_NAME.sub(plain, text), list(dict.fromkeys(unknown))
+
+
+def tame(q: Any, schema: Any = None) -> Any:
+    """Make a parsed query affordable and answerable.
+
+    A bare "*" is every document (Whoosh's per-field Every() reads every posting);
+    a pattern needs two letters before its first wildcard ("?*" or "a*" would expand
+    to most of the lexicon: seconds per query); a fuzzy term allows two edits at most
+    and keeps its first letter; a range is only for dates (on text, ``[a TO z]``
+    expands to the whole lexicon: seconds and hundreds of MB); a phrase on a field
+    without positions (``place:"new york"``) asks for its words."""
 
     def visit(node: Any) -> Any:
         if isinstance(node, query.Every):
@@ -37,6 +83,19 @@ def tame(q: Any) -> Any:
         pattern = isinstance(node, query.Prefix | query.Wildcard)
         if pattern and len(re.split(r"[*?]", node.text, maxsplit=1)[0]) < MIN_PATTERN_PREFIX:
             return query.NullQuery
+        if isinstance(node, query.FuzzyTerm):
+            node.maxdist = min(int(node.maxdist), MAX_FUZZY_EDITS)
+            node.prefixlength = max(int(node.prefixlength), 1)
+            return node
+        if isinstance(node, query.TermRange | query.NumericRange) and node.fieldname != "date":
+            return query.NullQuery
+        if (
+            isinstance(node, query.Phrase)
+            and schema is not None
+            and node.fieldname in schema
+            and not schema[node.fieldname].format.supports("positions")
+        ):
+            return query.And([query.Term(node.fieldname, w) for w in node.words])
         return node
 
     return visit(q) if q.is_leaf() else q.accept(visit).normalize()

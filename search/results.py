@@ -66,6 +66,11 @@ class Results:
     sort: str = "relevance"
     #: Results per year, oldest first, when articles have dates.
     histogram: dict[str, int] = field(default_factory=dict)
+    #: "More results with some of the words": articles holding only some of the query's
+    #: words, shown after the last page of full matches; never in ``total`` or the facets.
+    more_hits: list[Hit] = field(default_factory=list)
+    #: How many articles hold only some of the words.
+    more_total: int = 0
 
     @property
     def pages(self) -> int:

@@ -10,13 +10,14 @@ be parsed is run as its plain words, with a notice, never an error.
 from __future__ import annotations
 
 import functools
+import math
 import pickle
 import re
 import struct
 import threading
 import time
 import zlib
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -36,7 +37,6 @@ from search.facets import (
     Postings,
     allowed,
     clean_filters,
-    filter_query,
     hidden_copies,
     read_postings,
 )
@@ -48,9 +48,9 @@ from search.hits import (
     load_stored,
     make_hit,
 )
-from search.queries import all_of, date_range, day, parser, tame, usable
+from search.queries import date_range, day, parser, tame, unknown_fields, usable
 from search.results import Hit, Results
-from search.schema import schema_is_current, text_analyzer
+from search.schema import DEFAULT_FIELDS, schema_is_current, text_analyzer
 from search.snippets import Highlight
 from search.spelling import SPELLING_FIELDS, closest, count_docs
 
@@ -61,6 +61,12 @@ _RELATED_TERMS = 20
 #: Queries finding fewer articles than this get a spelling suggestion, if one finds more.
 _FEW = 3
 MAX_PAGE_SIZE = 100
+#: Queries of this many words or more are read as natural language, not as keywords.
+LONG_QUERY_WORDS = 4
+#: A long query matches the articles whose words carry this share of its weight (IDF).
+WEIGHT_SHARE = 0.2
+#: Fields a word of a long query is looked for in (places are in the body already).
+_WORD_FIELDS = ("headline", "body", "quotes")
 _OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 
 
@@ -198,6 +204,13 @@ class Index:
         if len(text) > MAX_QUERY_CHARS:
             text = text[:MAX_QUERY_CHARS]
             notice = f"The query was cut to its first {MAX_QUERY_CHARS} characters."
+        text, unknown = unknown_fields(text)
+        if unknown:
+            names = ", ".join(f"{name}:" for name in unknown)
+            notice = (
+                f"{names} is not a field you can search, so it was searched as a word "
+                "(the fields are listed in the help)."
+            )
         parsed = self._parse(text)
         if parsed is None:
             return Results(
@@ -212,51 +225,95 @@ class Index:
                 if not text
                 else "Nothing to search for: the query holds only very common words or symbols.",
             )
+        rest = (explain, filters, sort, dates, started)
+        try:
+            return self._answer(query_text, text, parsed, notice, page, page_size, *rest)
+        except _DAMAGE:
+            raise
+        except Exception:
+            # Whoosh refuses some queries only when running them ('date:"x"', a
+            # phrase on a field without positions): search their plain words instead.
+            words = self._words_only(text)
+            if words is None or words[0] == parsed[0]:
+                raise
+            return self._answer(query_text, text, words, notice, page, page_size, *rest)
+
+    def _answer(
+        self,
+        query_text: str,
+        text: str,
+        parsed: tuple[Any, Any, str | None],
+        notice: str | None,
+        page: int,
+        page_size: int,
+        explain: bool,
+        filters: dict[str, list[str]],
+        sort: str,
+        dates: tuple[datetime | None, datetime | None],
+        started: float,
+    ) -> Results:
         all_words, any_words, fallback = parsed
         searcher = self._searcher()
         postings = self._postings(searcher)
-        matching = self._matching(searcher, any_words)
+        words = plain_words(any_words)
+        long_query = len(words) >= LONG_QUERY_WORDS
+        if long_query:
+            # Natural-language queries: every word is optional, ranked by BM25F; the
+            # result set is the articles holding the words that carry most weight.
+            matching, some = self._weighty(searcher, words)
+            rank_by = any_words
+        else:
+            matching = self._matching(searcher, all_words)
+            some = frozenset() if all_words == any_words else self._matching(searcher, any_words)
+            rank_by = all_words
         in_range = date_range(*dates)
         if in_range is not None:
-            matching &= frozenset(searcher.docs_for_query(in_range))
+            dated = frozenset(searcher.docs_for_query(in_range))
+            matching &= dated
+            some &= dated
         copies = hidden_copies(postings, matching)
         matching -= copies
         visible = matching & allowed(postings, filters) if filters else matching
-        only = all_of(filter_query(filters), in_range)
+        partial = some - matching - hidden_copies(postings, some)
+        if filters:
+            partial &= allowed(postings, filters)
         offset = (page - 1) * page_size
+        total = len(visible)
         if sort == "newest":
-            found = _newest(searcher, any_words, offset, page_size, only, copies)
-            total = matched_all = len(visible)
+            found = _newest(searcher, any_words, offset, page_size, visible)
         else:
-            found, total, matched_all = _collect(
-                searcher, all_words, any_words, offset, page_size, only, visible, copies
-            )
+            found = _ranked(searcher, rank_by, offset + page_size, visible)[offset:]
+        # Articles holding only some of the words: a group of their own, after the
+        # last full page, never in the count or the facets.
+        room = page_size - len(found) if offset + page_size >= total else 0
+        more = _ranked(searcher, any_words, room, partial) if room > 0 and partial else []
         facets = count_facets(postings, matching, filters)
         histogram = _histogram(postings, visible)
-        terms = highlight_for(searcher, any_words)
+        terms = highlight_for(searcher, any_words, text)
         place_words = field_words(any_words, "locations")
         speaker_words = field_words(any_words, "speaker")
-        hits = [
-            replace(
+
+        def hit(h: Any, rank: int, shown_copies: frozenset[int]) -> Hit:
+            return replace(
                 make_hit(
                     self._stored(searcher, h.docnum),
                     h.score,
                     terms,
-                    (page - 1) * page_size + i + 1,
+                    rank,
                     explain_scores(searcher, any_words, h.docnum) if explain else None,
                     place_words,
                     speaker_words,
                 ),
                 similar=sorted(
                     searcher.stored_fields(d)["id"]
-                    for d in postings.copies.get(h.docnum, frozenset()) & copies
+                    for d in postings.copies.get(h.docnum, frozenset()) & shown_copies
                 ),
             )
-            for i, h in enumerate(found)
-        ]
+
+        hits = [hit(h, offset + i + 1, copies) for i, h in enumerate(found)]
+        more_hits = [hit(h, i + 1, frozenset()) for i, h in enumerate(more)]
         # "Finds little": few articles, or none holding every word ("kherzon protests").
-        few = matched_all < _FEW
-        suggestion = self._suggest(searcher, text, matched_all) if few else None
+        suggestion = self._suggest(searcher, text, total) if total < _FEW else None
         if fallback:
             notice = (
                 "Your query could not be read as search syntax, "
@@ -277,6 +334,8 @@ class Index:
             filters=filters,
             sort=sort,
             histogram=histogram,
+            more_hits=more_hits,
+            more_total=len(partial),
         )
 
     @_reads_index
@@ -320,7 +379,7 @@ class Index:
     def highlight(self, query_text: str) -> Highlight:
         """What highlighting marks for a query: its words (prefixes expanded) and phrases."""
         parsed = self._parse(" ".join(query_text.split())[:MAX_QUERY_CHARS])
-        return highlight_for(self._searcher(), parsed[1]) if parsed else Highlight()
+        return highlight_for(self._searcher(), parsed[1], query_text) if parsed else Highlight()
 
     def _suggest(self, searcher: Any, text: str, matched_all: int) -> str | None:
         """The query with misspelt words replaced by the index's own words, if that
@@ -341,6 +400,43 @@ class Index:
             return None
         return corrected
 
+    def _weighty(self, searcher: Any, words: list[str]) -> tuple[frozenset[int], frozenset[int]]:
+        """(the articles whose matched words carry at least WEIGHT_SHARE of the query's
+        weight, the articles holding any of its words). A word's weight is its IDF, so
+        the rare words that say what the query is about decide, as they do in BM25."""
+        reader = searcher.reader()
+        count = reader.doc_count_all()
+        holding = {
+            word: frozenset().union(*(self._term_postings(reader, f, word) for f in _WORD_FIELDS))
+            for word in words
+        }
+        weights = {word: math.log(count / (len(docs) + 1)) + 1 for word, docs in holding.items()}
+        total = sum(weights.values()) or 1.0
+        mass: dict[int, float] = defaultdict(float)
+        for word, docs in holding.items():
+            share = weights[word] / total
+            for docnum in docs:
+                mass[docnum] += share
+        enough = frozenset(d for d, m in mass.items() if m >= WEIGHT_SHARE - 1e-9)
+        return enough, frozenset(mass)
+
+    def _term_postings(self, reader: Any, field: str, text: str) -> frozenset[int]:
+        """The documents holding a term, kept per index generation."""
+        key = (reader.generation(), field, text)
+        with self._lock:
+            found = self._term_docs.get(key)
+        if found is None:
+            found = (
+                frozenset(reader.postings(field, text).all_ids())
+                if (field, text) in reader
+                else frozenset()
+            )
+            with self._lock:
+                self._term_docs[key] = found
+                while len(self._term_docs) > _TERM_CACHE_SIZE:
+                    self._term_docs.popitem(last=False)
+        return found
+
     def _matching(self, searcher: Any, q: Any) -> frozenset[int]:
         """Every document a query matches. A query of plain terms (most are) is the
         union of their posting lists, each kept per index generation: common words
@@ -353,23 +449,9 @@ class Index:
         ):
             return frozenset(searcher.docs_for_query(q))
         reader = searcher.reader()
-        generation = reader.generation()
         docs: set[int] = set()
         for leaf in leaves:
-            key = (generation, leaf.fieldname, leaf.text)
-            with self._lock:
-                found = self._term_docs.get(key)
-            if found is None:
-                found = (
-                    frozenset(reader.postings(leaf.fieldname, leaf.text).all_ids())
-                    if (leaf.fieldname, leaf.text) in reader
-                    else frozenset()
-                )
-                with self._lock:
-                    self._term_docs[key] = found
-                    while len(self._term_docs) > _TERM_CACHE_SIZE:
-                        self._term_docs.popitem(last=False)
-            docs |= found
+            docs |= self._term_postings(reader, leaf.fieldname, leaf.text)
         return frozenset(docs)
 
     def _stored(self, searcher: Any, docnum: int) -> Article:
@@ -417,13 +499,18 @@ class Index:
     def _parse(self, text: str) -> tuple[Any, Any, str | None] | None:
         """(all-words query, any-word query, the words searched if syntax failed) or None."""
         if text:
+            schema = self._ix.schema
             try:
-                all_words = tame(self._parsers[qparser.AndGroup].parse(text))
-                any_words = tame(self._parsers[qparser.OrGroup].parse(text))
+                all_words = tame(self._parsers[qparser.AndGroup].parse(text), schema)
+                any_words = tame(self._parsers[qparser.OrGroup].parse(text), schema)
                 if usable(all_words) and usable(any_words):
                     return all_words, any_words, None
             except Exception:
                 pass
+        return self._words_only(text)
+
+    def _words_only(self, text: str) -> tuple[Any, Any, str | None] | None:
+        """The query as its plain words, for one that cannot be read as syntax."""
         words = " ".join(re.findall(r"\w+", _OPERATORS.sub(lambda m: m.group().lower(), text)))
         if not words:
             return None
@@ -437,26 +524,16 @@ class Index:
 SORTS = ("relevance", "newest")
 
 
-def _newest(
-    searcher: Any, q: Any, offset: int, size: int, only: Any, copies: frozenset[int]
-) -> list[Any]:
-    """One page by date, newest first; undated articles after them, by relevance."""
+def _newest(searcher: Any, q: Any, offset: int, size: int, docs: frozenset[int]) -> list[Any]:
+    """One page of ``docs`` by date, newest first; undated articles after them, by relevance."""
     end = offset + size
-    dated = query.Every("date")
-    first = searcher.search(
-        q,
-        limit=end,
-        filter=all_of(only, dated),
-        sortedby="date",
-        reverse=True,
-        mask=set(copies) or None,
-    )
+    dated = frozenset(searcher.docs_for_query(query.Every("date"))) & docs
+    first = run_search(searcher, q, limit=end, filter=set(dated), sortedby="date", reverse=True)
     page = list(first[offset:end])
-    need = end - first.scored_length()
-    if need > 0:
-        hide = set(copies) | set(searcher.docs_for_query(dated))
-        undated = searcher.search(q, limit=need, filter=only, mask=hide)
-        page += list(undated[max(0, offset - first.scored_length()) : need])
+    need = end - len(dated)
+    if need > 0 and docs - dated:
+        undated = _ranked(searcher, q, need, docs - dated)
+        page += undated[max(0, offset - len(dated)) : need]
     return page
 
 
@@ -474,51 +551,41 @@ def _is_term_or(q: Any) -> bool:
     )
 
 
-def _collect(
-    searcher: Any,
-    all_words: Any,
-    any_words: Any,
-    offset: int,
-    size: int,
-    only: Any,
-    visible: frozenset[int],
-    copies: frozenset[int],
-) -> tuple[list[Any], int, int]:
-    """One page of hits, all-word matches first; the total, and how many hold every word.
-
-    ``only`` is a query the hits must also match (the facet filters), or None;
-    ``visible`` the documents that match the query and the filters, which gives the
-    counts without running the query again; ``copies`` near-duplicates to leave out."""
-    end = offset + size
-    first = _top(searcher, all_words, end, only, copies)
-    page = first[offset:end]
-    if all_words == any_words:
-        return page, len(visible), len(visible)
-    # Fewer all-word hits than asked for means that is all of them; a full page
-    # means at least that many, which is all the paging and "few" test need.
-    matched_all = len(first)
-    need = end - matched_all
-    if need > 0:
-        rest = _top(searcher, any_words, need, only, copies | {hit.docnum for hit in first})
-        page += rest[max(0, offset - matched_all) : need]
-    return page, len(visible), matched_all
+def _ranked(searcher: Any, q: Any, count: int, docs: frozenset[int]) -> list[Any]:
+    """The ``count`` best-scoring of ``docs`` for the query (a filter, so Whoosh still
+    skips blocks of postings that cannot reach the page)."""
+    if count <= 0 or not docs:
+        return []
+    return list(run_search(searcher, q, limit=count, filter=set(docs)))
 
 
-def _top(
-    searcher: Any, q: Any, count: int, only: Any, skip: frozenset[int] | set[int]
-) -> list[Any]:
-    """The ``count`` best hits that are not in ``skip``.
+def plain_words(q: Any) -> list[str]:
+    """The distinct analysed words of a query of plain words (every word optional, in
+    the default fields); empty for a query with syntax: phrases, fields, operators."""
+    if isinstance(q, query.Term):
+        subqueries = [q]
+    elif isinstance(q, query.Or) and all(_is_term_or(sub) for sub in q.subqueries):
+        subqueries = list(q.leaves())
+    else:
+        return []
+    if any(leaf.fieldname not in DEFAULT_FIELDS for leaf in subqueries):
+        return []
+    return list(dict.fromkeys(leaf.text for leaf in subqueries if leaf.fieldname == "body"))
 
-    Skipped in Python, asking for a few more and more again if need be: a mask
-    stops Whoosh from passing over low-scoring blocks, and a large limit from
-    pruning, and the skipped documents are rarely near the top."""
-    limit = count + 8
-    while True:
-        results = searcher.search(q, limit=limit, filter=only)
-        kept = [hit for hit in results if hit.docnum not in skip]
-        if len(kept) >= count or results.scored_length() < limit:
-            return kept[:count]
-        limit *= 4
+
+def run_search(searcher: Any, q: Any, **options: Any) -> Any:
+    """``searcher.search``, working around a Whoosh 2.7 matcher bug.
+
+    With a score cut-off, Whoosh skips blocks of postings that cannot reach it
+    (``skip_to_quality``); an AND-NOT whose positive side runs out while skipping
+    then reads past its end and raises IndexError (``AndNotMatcher._find_next``
+    in ``matching/binary.py``). Searching again without the block-skipping
+    optimisation gives the same hits, a little slower, and only for those queries.
+    """
+    try:
+        return searcher.search(q, **options)
+    except IndexError:
+        return searcher.search(q, optimize=False, **options)
 
 
 def open_index(index_dir: str | Path) -> Index:

@@ -19,15 +19,40 @@ from search.schema import text_analyzer
 
 SNIPPET_CHARS = 320
 _LEAD_CHARS = 240
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"”’)]*|\n+|$)")
+# A sentence ends at . ! or ? before a space, a closing quote or the end: never
+# inside "$1.6bn" or "U.S.".
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=[^\s\"”’).!?]))*(?:[.!?]+[\"”’)]*|\n+|$)")
+
+
+#: Words never marked, even when a query holds them: the question words and function
+#: words of "what did Blair say about Iraq" (the analyzer's own stop list is shorter).
+MARK_STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves""".split()  # noqa: SIM905
+)
+#: Endings a text word may add to a typed word's stem and still be marked for it:
+#: inflections ("protests", "protesting"), not other words ("Protestant", "protestation").
+INFLECTIONS = frozenset(
+    {"", "s", "es", "ed", "d", "ing", "e", "er", "ers", "est", "y", "ies", "ied", "ly", "'s"}
+)
 
 
 @dataclass(frozen=True)
 class Highlight:
-    """What to mark: analysed words anywhere, and phrases (words, slop) as units."""
+    """What to mark: analysed words anywhere, and phrases (words, slop) as units.
+
+    ``typed`` pairs a stem with a word the query typed for it: a text word with that
+    stem is marked only when its ending is an inflection or the typed word's own."""
 
     words: frozenset[str] = frozenset()
     phrases: tuple[tuple[tuple[str, ...], int], ...] = field(default=())
+    typed: frozenset[tuple[str, str]] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.words or self.phrases)
@@ -116,8 +141,14 @@ def spans(text: str, highlight: Highlight) -> list[Span]:
     )
     # Without phrases, positions do not matter: find just the words that could match.
     tokens = _tokens(text, initials) if highlight.phrases else _candidates(text, initials)
+    endings: dict[str, set[str]] = {}
+    for stem, word in highlight.typed:
+        endings.setdefault(stem, set(INFLECTIONS)).add(_ending(word, stem))
     found: list[tuple[int, int, bool]] = [
-        (start, end, False) for word, _, start, end in tokens if word in highlight.words
+        (start, end, False)
+        for word, _, start, end in tokens
+        if word in highlight.words
+        and (word not in endings or _ending(text[start:end], word) in endings[word])
     ]
     for words, slop in highlight.phrases:
         for index, (word, pos, start, _) in enumerate(tokens):
@@ -225,6 +256,23 @@ def _kept(word: str) -> bool:
 def _term(word: str) -> str | None:
     analysed = [t.text for t in text_analyzer()(word)]
     return analysed[0] if len(analysed) == 1 else None
+
+
+def _ending(surface: str, stem: str) -> str:
+    """What a word adds to its stem ("protestant" → "ant"); "" when the stemmer
+    changed the word's letters ("cities" → "citi")."""
+    folded = surface.lower().translate(accent_map)
+    return folded[len(stem) :] if folded.startswith(stem) else ""
+
+
+def typed_words(text: str) -> frozenset[tuple[str, str]]:
+    """(stem, word) for each plain word typed in a query (not patterns like ``protest*``)."""
+    pairs = set()
+    for word in re.findall(r"(?<![\w*?])\w+(?![\w*?~])", text):
+        stem = _term(word.lower())
+        if stem is not None:
+            pairs.add((stem, word.lower().translate(accent_map)))
+    return frozenset(pairs)
 
 
 def _render(text: str, start: int, end: int, found: list[Span]) -> str:

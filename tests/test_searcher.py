@@ -11,7 +11,9 @@ from search import build_index, open_index
 from search.snippets import Highlight, mark, snippet
 
 
-def test_results_with_every_word_come_first(tmp_path: Path) -> None:
+def test_articles_with_only_some_words_are_a_separate_group_after_full_matches(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "a"
     folder.mkdir()
     (folder / "strong.txt").write_text(
@@ -27,11 +29,15 @@ def test_results_with_every_word_come_first(tmp_path: Path) -> None:
     )
     build_index(folder, tmp_path / "ix")
     with open_index(tmp_path / "ix") as ix:
-        plain_or = [h.id for h in ix.search("harbour OR lighthouse").hits]
-        ranked = [h.id for h in ix.search("harbour lighthouse").hits]
-    assert plain_or.index("strong.txt") < plain_or.index("both.txt")  # BM25 alone prefers it
-    assert ranked[0] == "both.txt"
-    assert sorted(ranked) == sorted(plain_or)
+        plain_or = ix.search("harbour OR lighthouse")
+        results = ix.search("harbour lighthouse")
+    ids = [h.id for h in plain_or.hits]
+    assert ids.index("strong.txt") < ids.index("both.txt")  # BM25 alone prefers it
+    assert plain_or.total == 3 and not plain_or.more_hits
+    assert [h.id for h in results.hits] == ["both.txt"]
+    assert results.total == 1
+    assert sorted(h.id for h in results.more_hits) == ["lights.txt", "strong.txt"]
+    assert results.more_total == 2
 
 
 def test_stemming_finds_other_forms(ix: search.Index) -> None:
@@ -206,7 +212,8 @@ def test_no_suggestion_for_numbers_or_when_the_query_finds_enough(ix: search.Ind
 
 def test_suggestion_when_no_article_holds_every_word(ix: search.Index) -> None:
     results = ix.search("marchenco rally")
-    assert results.total >= 1  # "rally" alone matches
+    assert results.total == 0
+    assert results.more_total >= 1  # "rally" alone matches
     assert results.suggestion == "marchenko rally"
 
 
@@ -290,3 +297,15 @@ def test_counts_stay_right_after_deletions_and_updates(articles_copy: Path, tmp_
             "world/budget-vote.txt",
         }
         assert ix.search("song OR contest").total == 0
+
+
+def test_a_hyphen_inside_a_word_is_not_an_exclusion(tmp_path: Path) -> None:
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "myc.txt").write_text("Oncogene\n\nThe c-Myc protein in tubule-specific cells.\n")
+    (folder / "other.txt").write_text("Protein news\n\nA protein was found.\n")
+    build_index(folder, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        assert "myc.txt" in {h.id for h in ix.search("c-Myc protein").hits}
+        assert "myc.txt" in {h.id for h in ix.search("tubule-specific protein").hits}
+        assert {h.id for h in ix.search("protein -myc").hits} == {"other.txt"}

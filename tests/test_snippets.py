@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+import search
 from search.schema import text_analyzer
-from search.snippets import _candidates, _tokens
+from search.snippets import Highlight, _candidates, _tokens, mark, snippet, typed_words
 
 from .conftest import ARTICLES
 
@@ -42,3 +43,25 @@ def test_candidate_tokens_match_the_full_tokenizer_for_their_initials() -> None:
     initials = frozenset({"ky", "bu", "er", "us"})
     wanted = [(t[0], t[2], t[3]) for t in _tokens(text) if t[0][:2] in initials]
     assert [(t[0], t[2], t[3]) for t in _candidates(text, initials)] == wanted
+
+
+def test_snippets_never_cut_inside_a_number() -> None:
+    body = "Filler words here. The deal was worth $1.6bn in total, officials said. More text."
+    assert "$<mark>1.6bn</mark>" in snippet(body, Highlight(frozenset({"1.6bn"})), sentences=1)
+    text = snippet(body, Highlight(frozenset({"deal"})), sentences=1)
+    assert "$1.6bn in total" in text
+
+
+def test_stop_words_of_a_question_are_not_marked(ix: search.Index) -> None:
+    marks = ix.highlight("what did the minister say about the budget")
+    assert "budget" in marks.words
+    assert not marks.words & {"what", "did", "about"}
+
+
+def test_a_stem_does_not_mark_an_unrelated_word() -> None:
+    body = "Protesters were protesting. A Protestant church and a protestation stood by."
+    marked = mark(body, Highlight(frozenset({"protest"}), typed=typed_words("kherson protests")))
+    assert "<mark>Protesters</mark>" in marked and "<mark>protesting</mark>" in marked
+    assert "<mark>Protestant</mark>" not in marked and "<mark>protestation</mark>" not in marked
+    typed = typed_words("protestant")
+    assert "<mark>Protestant</mark>" in mark(body, Highlight(frozenset({"protest"}), typed=typed))

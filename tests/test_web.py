@@ -297,3 +297,13 @@ def test_damaged_index_gives_a_503_that_says_to_rebuild(
         api = http.get("/api/search", params={"q": "kyiv"})
     assert page.status_code == 503 and "rebuild it" in page.text
     assert api.status_code == 503 and "rebuild it" in api.json()["error"]
+
+
+def test_partial_matches_are_a_separate_group_outside_the_count(client: httpx.Client) -> None:
+    data = client.get("/api/search", params={"q": "marchenco rally"}).json()
+    assert data["total"] == 0 and data["more_total"] >= 1
+    page = BeautifulSoup(client.get("/search", params={"q": "marchenco rally"}).text, "html.parser")
+    assert page.select_one("#total").text == "0"
+    heading = page.select_one("#more-heading")
+    assert heading is not None and "some of the words" in heading.text
+    assert len(page.select(".more-hits .hit")) == len(data["more_hits"])

@@ -16,7 +16,7 @@
 <p class="summary" role="status"><span id="total">{{results.total}}</span> {{'result' if results.total == 1 else 'results'}} for <strong>{{query}}</strong> <span class="elapsed">({{'%.0f' % (results.elapsed * 1000)}} ms)</span></p>
 %   if not results.hits and results.total:
 <p>There is no page {{results.page}}: <a href="{{page_url(results.pages)}}">go to the last page</a>.</p>
-%   elif not results.hits:
+%   elif not results.hits and not results.more_hits:
 <div class="empty">
   <p>No article matches <strong>{{query}}</strong>.</p>
   <ul>
@@ -72,6 +72,19 @@
   </li>
 %   end
 </ol>
+%     if results.more_hits:
+<section class="more" aria-labelledby="more-heading">
+<h2 id="more-heading">More results with some of the words <span class="count">({{results.more_total}})</span></h2>
+<ol class="hits more-hits">
+%       for hit in results.more_hits:
+  <li class="hit">
+    <h3><a href="/article/{{quote(hit.id)}}?{{urlencode({'q': query})}}">{{!hit.headline_html}}</a></h3>
+    <p class="snippet">{{!hit.snippet}}</p>
+  </li>
+%       end
+</ol>
+</section>
+%     end
 %   end
 %   if results.pages > 1:
 <nav class="pages" aria-label="Result pages">
