@@ -103,7 +103,7 @@ def check_quote(ix: Index, text: str, *, speaker: str | None = None, limit: int 
         return QuoteCheck(text, False, [], None, None, 0, "Paste a quote to check.")
     matches = [
         match
-        for article, quote in _candidates(ix, pasted)
+        for article, quote in _candidates(ix, " ".join(pasted[:QUERY_WORDS]))
         if (match := compare(pasted, quote, article)).kind != "different"
     ]
     wanted = _fold(speaker or "")
@@ -191,19 +191,11 @@ def compare(pasted: list[str], quote: Any, article: Any) -> QuoteMatch:
     )
 
 
-def _candidates(ix: Index, pasted: list[str]) -> list[tuple[Any, Any]]:
+def _candidates(ix: Index, text: str) -> list[tuple[Any, Any]]:
     """(article, quote) pairs from the articles whose quotes hold the pasted words,
     near-duplicate copies included (each copy is an article that carries it)."""
-    terms = [w for w in dict.fromkeys(pasted) if w not in ("and", "or", "not")][:QUERY_WORDS]
-    if not terms:
-        terms = pasted[:QUERY_WORDS]
-    query = "quotes:(" + " OR ".join(terms) + ")"
-    results = ix.search(query, page_size=CANDIDATES)
-    pairs = []
-    for hit in results.hits:
-        for article in [ix.article(hit.id), *(ix.article(copy) for copy in hit.similar)]:
-            pairs += [(article, quote) for quote in article.quotes]
-    return pairs
+    articles = ix.quoted(text, limit=CANDIDATES)
+    return [(article, quote) for article in articles for quote in article.quotes]
 
 
 def _diff(pasted: list[str], found: list[str]) -> list[WordChange]:

@@ -49,6 +49,7 @@ from search.hits import (
     make_hit,
 )
 from search.queries import date_range, day, parser, tame, unknown_fields, usable
+from search.quotecheck import QuoteCheck, check_quote
 from search.results import Hit, Results
 from search.schema import DEFAULT_FIELDS, schema_is_current, text_analyzer
 from search.snippets import Highlight
@@ -58,6 +59,8 @@ MAX_QUERY_CHARS = 500
 _CACHE_SIZE = 512
 _TERM_CACHE_SIZE = 4096
 _RELATED_TERMS = 20
+#: Words of a pasted quote searched for its candidates (the rarest ones).
+_QUOTE_TERMS = 6
 #: Queries finding fewer articles than this get a spelling suggestion, if one finds more.
 _FEW = 3
 MAX_PAGE_SIZE = 100
@@ -374,6 +377,32 @@ class Index:
             )
             for rank, hit in enumerate(shown[:limit], 1)
         ]
+
+    @_reads_index
+    def quoted(self, text: str, *, limit: int = 40) -> list[Article]:
+        """The articles whose quotes hold most of the words of ``text`` (BM25 over the
+        quotes field, any word), each followed by its near-duplicate copies: the quote
+        check's candidates, without the snippets, facets and counts of a search.
+
+        Only the rarest words are searched: they single out a quote, survive a
+        misremembering best, and their short posting lists keep this fast however
+        large the index (common words' lists grow with it)."""
+        searcher = self._searcher()
+        terms = dict.fromkeys(token.text for token in text_analyzer()(text))
+        present = [t for t in terms if searcher.doc_frequency("quotes", t)]
+        rarest = sorted(present, key=lambda t: searcher.doc_frequency("quotes", t))
+        if not rarest:
+            return []
+        either = query.Or([query.Term("quotes", term) for term in rarest[:_QUOTE_TERMS]])
+        found = run_search(searcher, either, limit=limit)
+        copies = self._postings(searcher).copies
+        docs = [d for hit in found for d in (hit.docnum, *sorted(copies.get(hit.docnum, ())))]
+        return [self._stored(searcher, docnum) for docnum in dict.fromkeys(docs)]
+
+    def check_quote(self, text: str, *, speaker: str | None = None, limit: int = 10) -> QuoteCheck:
+        """Who said ``text``, where first, and how faithfully it is quoted
+        (:func:`search.quotecheck.check_quote`)."""
+        return check_quote(self, text, speaker=speaker, limit=limit)
 
     @_reads_index
     def highlight(self, query_text: str) -> Highlight:
