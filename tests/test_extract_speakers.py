@@ -40,6 +40,8 @@ def _speakers(*paragraphs: str) -> list[str | None]:
             ["Shares in Acme Corp fell.", '"We expect a loss," the company said.'],
             ["Acme Corp"],
         ),
+        # Two apostrophes for a double mark, as some US archives write them.
+        (["''That is out of touch,'' said Erin Clark."], ["Erin Clark"]),
         # A dash before a bare name.
         (['"Brave people keep protesting." — Dmytro Kuleba'], ["Dmytro Kuleba"]),
         # A one-word reply with its attribution is a quote; a scare quote is not.

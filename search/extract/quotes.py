@@ -24,7 +24,8 @@ from search.extract.people import PERSON_ROLES, SPEECH_VERBS, People, clean_spea
 from search.extract.sentences import CLAUSE_END, CLAUSE_START
 
 _OPEN_CURLY = "“"
-_MARKS = re.compile(r"[\"“”]")
+# Two apostrophes stand for a double mark in some US archives (''That is so out of touch'').
+_MARKS = re.compile(r"''|[\"“”]")
 
 _TITLE = (
     r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Dame|Prof|Professor|President|Prime Minister|"
@@ -123,6 +124,7 @@ class _Span:
     start: int  # offsets within the paragraph, of the text inside the marks
     end: int
     closed: bool  # ended by a closing mark (not by a re-opening one or the paragraph's end)
+    close: int = 1  # length of the closing mark
 
 
 @dataclass
@@ -209,16 +211,18 @@ def _spans(index: int, paragraph: str) -> list[_Span]:
     for match in _MARKS.finditer(paragraph):
         at, mark = match.start(), match.group()
         before = paragraph[at - 1] if at else " "
-        after = paragraph[at + 1] if at + 1 < len(paragraph) else " "
+        after = paragraph[match.end()] if match.end() < len(paragraph) else " "
         opens = mark == _OPEN_CURLY or (
-            mark == '"' and (before.isspace() or before in "([—–-‘'") and not after.isspace()
+            mark != "”"
+            and (before.isspace() or before in "([—–-‘" or (before == "'" and mark == '"'))
+            and not after.isspace()
         )
         if opens:
             if open_at is not None:  # re-opened without closing: the speech went on
                 spans.append(_Span(index, open_at, at, closed=False))
-            open_at = at + 1
+            open_at = match.end()
         elif open_at is not None:
-            spans.append(_Span(index, open_at, at, closed=True))
+            spans.append(_Span(index, open_at, at, closed=True, close=len(mark)))
             open_at = None
     if open_at is not None:
         spans.append(_Span(index, open_at, len(paragraph), closed=False))
@@ -238,9 +242,9 @@ def _attribution(paragraph: str, span: _Span) -> _Attribution | None:
     # '"… for the budget." The BBC's correspondent, Rachel Harvey, told …' is not its attribution.
     ends_sentence = paragraph[span.start : span.end].rstrip().endswith(".")
     # (A bounded slice: the rest of a long paragraph per quote made it quadratic.)
-    next_capital = re.match(r"\s*[A-Z]", paragraph[span.end + 1 : span.end + 40])
+    next_capital = re.match(r"\s*[A-Z]", paragraph[span.end + span.close : span.end + 40])
     if span.closed and not (ends_sentence and next_capital):
-        after = paragraph[span.end + 1 : span.end + 160]
+        after = paragraph[span.end + span.close : span.end + 160]
         after = CLAUSE_END.split(after, maxsplit=1)[0]
         for pattern in _AFTER:
             if match := pattern.search(after):

@@ -26,7 +26,7 @@ _NOT_ABBREVIATED = "".join(rf"(?<!\b{a}\.)" for a in ABBREVIATIONS.split("|")) +
 SENTENCE_GAP = re.compile(rf"(?<=[.!?]){_NOT_ABBREVIATED}[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])")
 #: A sentence end followed by any white space, or a quotation mark: where an
 #: attribution after a quote stops.
-CLAUSE_END = re.compile(rf"(?<=[.!?]){_NOT_ABBREVIATED}\s|[\"“”]")
+CLAUSE_END = re.compile(rf"(?<=[.!?]){_NOT_ABBREVIATED}\s|[\"“”]|''")
 #: A sentence end before a capital, or a quotation mark: where an attribution
 #: before a quote starts.
-CLAUSE_START = re.compile(rf"[.!?]{_NOT_ABBREVIATED}[\"”]?\s+(?=[A-Z])|[\"“”]")
+CLAUSE_START = re.compile(rf"[.!?]{_NOT_ABBREVIATED}(?:[\"”]|'')?\s+(?=[A-Z])|[\"“”]|''")
