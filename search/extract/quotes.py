@@ -30,7 +30,7 @@ _MARKS = re.compile(r"''|[\"“”]")
 _TITLE = (
     r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Dame|Prof|Professor|President|Prime Minister|"
     r"Chancellor|Minister|Secretary|Senator|Governor|General|Gen|Judge|Justice|Rev|Father|"
-    r"King|Queen|Prince|Princess|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm|Maj|Cmdr|Atty)\.?"
+    r"King|Queen|Prince|Princess|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm|Maj|Cmdr|Atty|Del)\.?"
 )
 _CAP = r"[A-Z][\w'’\-]*\w"
 # An initial inside a name ("George W. Bush"), only when a capitalised word follows.
@@ -40,7 +40,8 @@ _PROPER = (
 )
 _PRONOUN = r"(?:he|she|they|it|we|I|He|She|They|It|We)"
 _DEFINITE = (
-    rf"(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w'’\-]+\s+){{0,3}}?(?i:{PERSON_ROLES})"
+    rf"(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|{_CAP}['’]s)\s+(?:[\w'’\-]+\s+){{0,3}}?"
+    rf"(?i:{PERSON_ROLES})"
 )
 _GROUP = (
     # "Russia's defence ministry": a possessive owner is a determiner too.
@@ -61,7 +62,8 @@ _ORGANISATION = (
 )
 _SPEAKER = rf"(?P<who>{_DEFINITE}|{_GROUP}|{_PROPER}|{_PRONOUN})"
 # "Nick Van den Brul of BNP Paribas described …": the speaker's employer.
-_OF = rf"(?:\s+(?:of|at|from)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP})*)?"
+# "Rep. Earl Blumenauer (D-Ore.)": a party and state in brackets.
+_OF = rf"(?:\s*\([^()]{{1,20}}\))?(?:\s+(?:of|at|from)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP})*)?"
 # ", the foreign minister of Ukraine," or ", Majeed Memon," between the speaker and the verb.
 _APPOSITION = r"(?:,\s*(?P<appos>[^,\"“”]{1,80}?),|,)?"
 _RELATIVE = r"(?:\s*,?\s*(?:who|which)\b)?"
@@ -72,6 +74,9 @@ _PREFIX = r"(?:[\w'’.\-]+\s+){0,4}?"  # 'Mr Kashyap's lawyer' before 'Mihir De
 # preposition or clause word, an adverb. A lowercase noun after a capitalised
 # word makes it a modifier instead ("said Republican party boss Reince Priebus").
 _NAME_END = (
+    # Not a title's abbreviation: "said former Wisconsin Gov. Jim Doyle".
+    r"(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bDel)(?<!\bGen)(?<!\bCol)(?<!\bLt)(?<!\bDr)(?<!\bMr)"
+    r"(?<!\bMs)(?<!\bMrs)(?<!\bSt)"
     r"(?=\s*[,.;:!?()\[\]—–]|\s*$|\s+(?:[a-z]+ly|of|at|from|for|who|which|whose|when|as|in|on|"
     r"after|before|during|while|and|but|to|with|about|that|this|last|yesterday|today|earlier|"
     r"later|in|[A-Z])\b)"
@@ -82,14 +87,14 @@ _PAST = r"(?:[a-z]+ly\s+)?[a-z]{2,}ed\b"
 _LEAD = r"^[\s,—–-]*"
 
 _AFTER = [
-    re.compile(rf"{_LEAD}(?:{SPEECH_VERBS})\s+(?:[\w&'’\-]+\s+){{0,4}}?{_SPEAKER}{_NAME_END}"),
+    re.compile(rf"{_LEAD}(?:{SPEECH_VERBS})\s+(?:[\w&'’.\-]+\s+){{0,4}}?{_SPEAKER}{_NAME_END}"),
     re.compile(
         rf"{_LEAD}{_PREFIX}{_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}(?:{SPEECH_VERBS})\b"
     ),
-    re.compile(rf"{_LEAD}{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}{_PAST}"),
+    re.compile(rf"{_LEAD}(?:the\s+)?{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}{_PAST}"),
     re.compile(rf"{_LEAD}{_PAST}\s+{_SPEAKER}{_NAME_END}"),  # '“…!” beamed Donald Hartley'
     # '"We will not leave" — Dmytro Kuleba': a dash and a bare name.
-    re.compile(rf"^\s*[—–]\s*(?P<who>{_PROPER})\s*(?:[,.]|$)"),
+    re.compile(rf"^\s*(?:[—–―]|--?)\s*(?P<who>{_PROPER})\s*(?:[,.]|$)"),
 ]
 # Each with a cheap test of the text before the quote that the pattern needs to
 # match at all: most quotes have no attribution before them, and an unanchored

@@ -14,7 +14,7 @@ import re
 # Abbreviations that stand before a name or a number and never end a sentence
 # in news copy (a regular-expression alternation, without the full stop).
 ABBREVIATIONS = (
-    "Mr|Mrs|Ms|Dr|Sen|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Brig|Rev|Prof|St|Ft|Mt|"
+    "Mr|Mrs|Ms|Dr|Sen|Rep|Reps|Del|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Brig|Rev|Prof|St|Ft|Mt|"
     "Jr|Sr|Atty|Supt|Det|Insp|Amb|Hon|Pres|Gens|Cpl|Pvt|No|Nos|Vol|vs|Jan|Feb|Aug|Sept|Oct|"
     "Nov|Dec|Corp|Inc|Co|Bros"
 )
