@@ -47,6 +47,7 @@ def _speakers(*paragraphs: str) -> list[str | None]:
         # A dash before a bare name.
         (['"Brave people keep protesting." — Dmytro Kuleba'], ["Dmytro Kuleba"]),
         (['"It hurts." ― Jorge Falcon'], ["Jorge Falcon"]),
+        (['"We will fix the mortgages."', "- Clinton. She tends to overstate."], ["Clinton"]),
         # A possessive role with the name in apposition; a newspaper as the subject.
         (['"We can win," Sanders\'s campaign manager, Jeff Weaver, said.'], ["Jeff Weaver"]),
         (['"It was historic," the New York Times reported.'], ["New York Times"]),

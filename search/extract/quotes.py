@@ -96,6 +96,7 @@ _AFTER = [
     # '"We will not leave" — Dmytro Kuleba': a dash and a bare name.
     re.compile(rf"^\s*(?:[—–―]|--?)\s*(?P<who>{_PROPER})\s*(?:[,.]|$)"),
 ]
+_SIGNATURE = _AFTER[-1]
 # Each with a cheap test of the text before the quote that the pattern needs to
 # match at all: most quotes have no attribution before them, and an unanchored
 # search per pattern per quote was a tenth of extraction time.
@@ -150,7 +151,8 @@ def find_quotes(paragraphs: Sequence[str], headline: str = "") -> list[Quote]:
             text = paragraph[span.start : span.end].strip()
             if not text:
                 continue
-            found = _attribution(paragraph, span)
+            following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
+            found = _attribution(paragraph, span, following)
             # One word is a scare quote or a mention ("desperate", "him"), unless
             # it is a reply with its attribution: '"Really," she said.'
             if len(text.split()) < 2 and not (found and span.closed and text[-1] in ",!?"):
@@ -242,7 +244,7 @@ def _outside(paragraph: str, spans: Sequence[_Span]) -> str:
     return "".join(chars)
 
 
-def _attribution(paragraph: str, span: _Span) -> _Attribution | None:
+def _attribution(paragraph: str, span: _Span, following: str = "") -> _Attribution | None:
     # After a quote closed with a full stop, a capital starts the next sentence:
     # '"… for the budget." The BBC's correspondent, Rachel Harvey, told …' is not its attribution.
     ends_sentence = paragraph[span.start : span.end].rstrip().endswith(".")
@@ -254,6 +256,10 @@ def _attribution(paragraph: str, span: _Span) -> _Attribution | None:
         for pattern in _AFTER:
             if match := pattern.search(after):
                 return _Attribution(match.group("who"), match.groupdict().get("appos"))
+    # A quote ending its paragraph, signed on the next line: '"…" / - Clinton.'
+    signed = span.closed and not paragraph[span.end + span.close :].strip()
+    if signed and (match := _SIGNATURE.match(following[:160])):
+        return _Attribution(match.group("who"), None)
     before = paragraph[max(0, span.start - 1 - 300) : max(0, span.start - 1)]
     before = CLAUSE_START.split(before)[-1]
     for needed, pattern in _BEFORE:
