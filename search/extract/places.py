@@ -273,12 +273,13 @@ def _evident_country(mentions: _Mentions) -> str | None:
     if len(candidates) == 1:
         return candidates[0].country
     nothing: Counter[str] = Counter()
-    first, second = sorted((_prior(e, mentions.name, nothing) for e in candidates), reverse=True)[
-        :2
-    ]
-    if first - second < 1:
-        return None
-    return max(candidates, key=lambda e: _prior(e, mentions.name, nothing)).country
+    ranked = sorted(((_prior(e, mentions.name, nothing), e) for e in candidates), key=_first)
+    (first, entry), (second, _) = ranked[-1], ranked[-2]
+    return entry.country if first - second >= 1 else None
+
+
+def _first(scored: tuple[float, Entry]) -> float:
+    return scored[0]
 
 
 def _prior(entry: Entry, name: str, support: Counter[str]) -> float:
