@@ -257,7 +257,8 @@ def _attribution(paragraph: str, span: _Span, following: str = "") -> _Attributi
             if match := pattern.search(after):
                 return _Attribution(match.group("who"), match.groupdict().get("appos"))
     # A quote ending its paragraph, signed on the next line: '"…" / - Clinton.'
-    signed = span.closed and not paragraph[span.end + span.close :].strip()
+    rest = span.end + span.close
+    signed = span.closed and len(paragraph) - rest < 80 and not paragraph[rest:].strip()
     if signed and (match := _SIGNATURE.match(following[:160])):
         return _Attribution(match.group("who"), None)
     before = paragraph[max(0, span.start - 1 - 300) : max(0, span.start - 1)]
