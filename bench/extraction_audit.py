@@ -98,7 +98,16 @@ def place_junk(article: Article) -> list[str]:
         if place.kind in ("country", "continent") or not place.country or place.country == story:
             continue
         if any(e.country == story for e in gazetteer().candidates(place.name)):
-            junk.append(f"{place.name} ({place.country}, story {story})")
+            famous = any(
+                (e.major or e.population >= 500_000)
+                and (
+                    e.geonameid == place.geonameid
+                    if place.geonameid
+                    else (e.name, e.country) == (place.canonical, place.country)
+                )
+                for e in gazetteer().candidates(place.name)
+            )
+            junk.append(f"{place.name} ({place.country}, story {story})" + ("" if famous else " *"))
     return junk
 
 
@@ -114,6 +123,8 @@ def audit(articles: Iterable[tuple[Path, Article]]) -> tuple[Counter[str], dict[
                 examples.setdefault(kind, []).append(f"{path.name}: {speaker!r}")
         for line in place_junk(article):
             seen.setdefault("place outside the story's country", set()).add(line.split(" (")[0])
+            if line.endswith("*"):
+                seen.setdefault("obscure place outside", set()).add(line.split(" (")[0])
             examples.setdefault("place outside the story's country", []).append(
                 f"{path.name}: {line}"
             )

@@ -81,10 +81,14 @@ def surname(name: str) -> str:
     """The last word of a name, folded: how speakers are compared.
 
     PolNeAR's source spans carry appositions and relative clauses ("Linda Hudson,
-    the mayor of Fort Pierce", "Robert Antonacci of the New York delegation"):
-    the name is what comes before them.
+    the mayor of Fort Pierce", "Gov. Terry E. Branstad of Iowa", "the White House
+    spokesman, Josh Earnest,"): the name is the first comma-separated part that
+    does not open with a determiner, up to "of", "who" or a bracket.
     """
-    name = re.split(r",|\(| who | which | of the | from the ", name.replace("\xa0", " "))[0]
+    parts = [p.strip() for p in name.replace("\xa0", " ").split(",") if p.strip()]
+    named = [p for p in parts if not re.match(r"(?i)(?:the|a|an|his|her|its|their)\b", p)]
+    name = (named or parts or [""])[0]
+    name = re.split(r"\(| who | which | of | from ", name)[0]
     words = re.sub(r"['’]s?\b", "", name).replace(".", " ").split()
     return words[-1].casefold() if words else ""
 

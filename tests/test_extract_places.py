@@ -60,5 +60,16 @@ def test_story_country_pulls_an_ambiguous_name() -> None:
     assert ("Odessa", "UA") in _found(*story)
 
 
+def test_names_without_doubt_pull_the_ambiguous_ones() -> None:
+    # London is London, England (far bigger than London, Ontario): its country
+    # then makes Essex the English county, not the town in Vermont.
+    assert ("Essex", "GB") in _found("Police in London and Essex made arrests.")
+
+
+def test_a_region_named_after_a_city_is_found_under_the_city_names() -> None:
+    [oblast] = find_places("", ["Troops left Kharkiv Oblast."])
+    assert "Kharkov" in oblast.alternate_names
+
+
 def test_capital_city_beats_a_homonym_without_context() -> None:
     assert _found("Talks opened in Dublin.") == [("Dublin", "IE")]

@@ -21,6 +21,8 @@ def _speakers(*paragraphs: str) -> list[str | None]:
         (['"It is over," Sen. Ted Cruz said.'], ["Ted Cruz"]),
         (['"Not now," said President George W. Bush.'], ["George W. Bush"]),
         (["Karl Rove spoke first.", '"We won," Mr. Rove said.'], ["Karl Rove"]),
+        (['"We win," said former Wisconsin Gov. Jim Doyle.'], ["Jim Doyle"]),
+        (['Gov. John Kasich (R-OH), said, "I am getting ready."'], ["John Kasich"]),
         # A capitalised word before a lower-case noun describes the speaker.
         (['"It matters," said Republican party boss Reince Priebus.'], ["Reince Priebus"]),
         # Cue verbs beyond "said", before and after the quote.
@@ -40,8 +42,15 @@ def _speakers(*paragraphs: str) -> list[str | None]:
             ["Shares in Acme Corp fell.", '"We expect a loss," the company said.'],
             ["Acme Corp"],
         ),
+        # Two apostrophes for a double mark, as some US archives write them.
+        (["''That is out of touch,'' said Erin Clark."], ["Erin Clark"]),
         # A dash before a bare name.
         (['"Brave people keep protesting." — Dmytro Kuleba'], ["Dmytro Kuleba"]),
+        (['"It hurts." ― Jorge Falcon'], ["Jorge Falcon"]),
+        (['"We will fix the mortgages."', "- Clinton. She tends to overstate."], ["Clinton"]),
+        # A possessive role with the name in apposition; a newspaper as the subject.
+        (['"We can win," Sanders\'s campaign manager, Jeff Weaver, said.'], ["Jeff Weaver"]),
+        (['"It was historic," the New York Times reported.'], ["New York Times"]),
         # A one-word reply with its attribution is a quote; a scare quote is not.
         (["Ann Lee looked up.", '"Really," she said.', 'It was "desperate".'], ["Ann Lee"]),
     ],

@@ -246,7 +246,7 @@ class Gazetteer:
 
     def is_main_name(self, name: str, entry: Entry) -> bool:
         """True unless ``name`` reaches ``entry`` only as one of its alternate names."""
-        return entry in self._primary.get(fold(name), ())
+        return any(e is entry for e in self._primary.get(fold(name), ()))  # not field by field
 
     def country(self, code: str | None) -> Entry | None:
         return self.countries.get(code) if code else None

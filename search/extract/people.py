@@ -214,6 +214,8 @@ class People:
             speech = bool(_SPEECH_AFTER.match(after) or _SPEECH_BEFORE.search(before[-60:]))
             self.mentions.append(Mention(start, self.full_name(name, start), speech))
         self._mention_starts = [m.start for m in self.mentions]
+        self._spoken: list[Mention] = []  # speakers of the quotes found so far
+        self._spoken_starts: list[int] = []
         self._sentence_starts = [start for start, _ in self.sentences]
 
     def _role(self, before: str, run: str, name: str) -> None:
@@ -244,10 +246,13 @@ class People:
 
     def add_speaker(self, name: str, at: int) -> None:
         """A person who speaks a quote counts as a speech mention where the quote stands."""
-        if person_name(name) is not None:
-            index = bisect.bisect_right(self._mention_starts, at)
-            self._mention_starts.insert(index, at)
-            self.mentions.insert(index, Mention(at, name, True))
+        # Quotes come in body order, so appending keeps this list sorted (inserting
+        # into the list of names made 20,000 quotes quadratic).
+        if person_name(name) is not None and (
+            not self._spoken_starts or at >= self._spoken_starts[-1]
+        ):
+            self._spoken_starts.append(at)
+            self._spoken.append(Mention(at, name, True))
 
     def organisation(self, at: int) -> str | None:
         """The organisation an "it said" or "the company said" at ``at`` refers to:
@@ -266,6 +271,10 @@ class People:
         start, name = self._organisations[index - 1]
         return name if start >= earliest else None
 
+    @staticmethod
+    def _within(mentions: list[Mention], starts: list[int], start: int, end: int) -> list[Mention]:
+        return mentions[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
     def salient(self, at: int) -> str | None:
         """The person a "he", "she" or "the minister" at ``at`` most likely refers to.
 
@@ -275,9 +284,13 @@ class People:
         """
         last = bisect.bisect_right(self._sentence_starts, at)
         for start, end in reversed(self.sentences[max(0, last - _LOOK_BACK) : last]):
-            low = bisect.bisect_left(self._mention_starts, start)
-            high = bisect.bisect_left(self._mention_starts, min(end, at))
-            inside = self.mentions[low:high]
+            inside = sorted(
+                [
+                    *self._within(self.mentions, self._mention_starts, start, min(end, at)),
+                    *self._within(self._spoken, self._spoken_starts, start, min(end, at)),
+                ],
+                key=lambda m: m.start,
+            )
             speech = [m for m in inside if m.speech]
             if speech:
                 return speech[-1].name

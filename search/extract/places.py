@@ -158,6 +158,7 @@ class _Mentions:
     locative: bool = False
     team_only: bool = True
     region: bool = False  # "Kharkiv Oblast": the region named after the candidates' place
+    evidence: str | None = None  # the country it tells the story is about, if clearly one
 
 
 def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
@@ -253,13 +254,32 @@ def _region_base(words: Sequence[str]) -> str | None:
 
 
 def _article_countries(all_mentions: Iterable[_Mentions]) -> Counter[str]:
-    """How many of the names the article uses without ambiguity lie in each
-    country: the context that pulls ambiguous names towards the story's countries."""
-    return Counter(
-        m.candidates[0].country
-        for m in all_mentions
-        if len(m.candidates) == 1 and m.candidates[0].country
-    )
+    """How many of the names the article uses lie, without real doubt, in each
+    country: the context that pulls ambiguous names towards the story's countries.
+    A name is without doubt when it has one entry, or when its likeliest entry
+    outweighs the next by ten times the population ("London", not London, Ontario)."""
+    found: Counter[str] = Counter()
+    for mentions in all_mentions:
+        mentions.evidence = _evident_country(mentions)
+        if mentions.evidence:
+            found[mentions.evidence] += 1
+    return found
+
+
+def _evident_country(mentions: _Mentions) -> str | None:
+    candidates = mentions.candidates
+    if not candidates or mentions.team_only:
+        return None
+    if len(candidates) == 1:
+        return candidates[0].country
+    nothing: Counter[str] = Counter()
+    ranked = sorted(((_prior(e, mentions.name, nothing), e) for e in candidates), key=_first)
+    (first, entry), (second, _) = ranked[-1], ranked[-2]
+    return entry.country if first - second >= 1 else None
+
+
+def _first(scored: tuple[float, Entry]) -> float:
+    return scored[0]
 
 
 def _prior(entry: Entry, name: str, support: Counter[str]) -> float:
@@ -287,16 +307,17 @@ def _choose(mentions: _Mentions, support: Counter[str], *, sport: bool) -> Place
         return Place(name=mentions.name, canonical=mentions.name, kind=mentions.kind)
     if not mentions.candidates or mentions.team_only:
         return None
-    if len(mentions.candidates) == 1 and mentions.candidates[0].country:
-        support = support - Counter([mentions.candidates[0].country])  # not its own evidence
-    entry = max(mentions.candidates, key=lambda e: _prior(e, mentions.name, support))
-    main_name = gazetteer().is_main_name(mentions.name, entry)
+    if mentions.evidence:
+        support = support - Counter([mentions.evidence])  # not its own evidence
+    name = _region_base(mentions.name.split()) or mentions.name  # "Kharkiv" of "Kharkiv Oblast"
+    entry = max(mentions.candidates, key=lambda e: _prior(e, name, support))
+    main_name = gazetteer().is_main_name(name, entry)
     home = bool(support[entry.country or ""]) and support[entry.country or ""] == max(
         support.values()
     )
     # "Kiev" and "Kharkov" are spellings of Kyiv and Kharkiv; "Part" (Perth) and
     # "Twickenham" (Huntsville, Alabama) are alternate names nobody reads that way.
-    variant = main_name or _spelling_variant(mentions.name, entry.name)
+    variant = main_name or _spelling_variant(name, entry.name)
     if not variant and not (mentions.locative and (home or entry.population >= _BIG_CITY)):
         return None
     strong = entry.kind in ("continent", "water") or (
@@ -305,13 +326,15 @@ def _choose(mentions: _Mentions, support: Counter[str], *, sport: bool) -> Place
             entry.kind == "country"
             or (entry.kind == "region" and (entry.major or bool(support[entry.country or ""])))
             or (entry.population >= _BIG_CITY and variant)
-            or (home and entry.population >= _HOME_CITY and main_name)
+            or (home and entry.population >= _HOME_CITY and variant)
         )
     )
     if not strong and not mentions.locative:
         return None
     if mentions.region:
-        return Place(mentions.name, mentions.name, "region", entry.country)
+        # Found under the place's own names too: "Kharkov" finds "Kharkiv Oblast".
+        names = (entry.name, *entry.alternate_names)
+        return Place(mentions.name, mentions.name, "region", entry.country, alternate_names=names)
     return Place(
         name=mentions.name,
         canonical=entry.name,

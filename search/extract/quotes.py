@@ -24,12 +24,13 @@ from search.extract.people import PERSON_ROLES, SPEECH_VERBS, People, clean_spea
 from search.extract.sentences import CLAUSE_END, CLAUSE_START
 
 _OPEN_CURLY = "“"
-_MARKS = re.compile(r"[\"“”]")
+# Two apostrophes stand for a double mark in some US archives (''That is so out of touch'').
+_MARKS = re.compile(r"''|[\"“”]")
 
 _TITLE = (
     r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Dame|Prof|Professor|President|Prime Minister|"
     r"Chancellor|Minister|Secretary|Senator|Governor|General|Gen|Judge|Justice|Rev|Father|"
-    r"King|Queen|Prince|Princess|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm|Maj|Cmdr|Atty)\.?"
+    r"King|Queen|Prince|Princess|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm|Maj|Cmdr|Atty|Del)\.?"
 )
 _CAP = r"[A-Z][\w'’\-]*\w"
 # An initial inside a name ("George W. Bush"), only when a capitalised word follows.
@@ -39,7 +40,8 @@ _PROPER = (
 )
 _PRONOUN = r"(?:he|she|they|it|we|I|He|She|They|It|We)"
 _DEFINITE = (
-    rf"(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w'’\-]+\s+){{0,3}}?(?i:{PERSON_ROLES})"
+    rf"(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|{_CAP}['’]s)\s+(?:[\w'’\-]+\s+){{0,3}}?"
+    rf"(?i:{PERSON_ROLES})"
 )
 _GROUP = (
     # "Russia's defence ministry": a possessive owner is a determiner too.
@@ -60,7 +62,8 @@ _ORGANISATION = (
 )
 _SPEAKER = rf"(?P<who>{_DEFINITE}|{_GROUP}|{_PROPER}|{_PRONOUN})"
 # "Nick Van den Brul of BNP Paribas described …": the speaker's employer.
-_OF = rf"(?:\s+(?:of|at|from)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP})*)?"
+# "Rep. Earl Blumenauer (D-Ore.)": a party and state in brackets.
+_OF = rf"(?:\s*\([^()]{{1,20}}\))?(?:\s+(?:of|at|from)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP})*)?"
 # ", the foreign minister of Ukraine," or ", Majeed Memon," between the speaker and the verb.
 _APPOSITION = r"(?:,\s*(?P<appos>[^,\"“”]{1,80}?),|,)?"
 _RELATIVE = r"(?:\s*,?\s*(?:who|which)\b)?"
@@ -71,6 +74,9 @@ _PREFIX = r"(?:[\w'’.\-]+\s+){0,4}?"  # 'Mr Kashyap's lawyer' before 'Mihir De
 # preposition or clause word, an adverb. A lowercase noun after a capitalised
 # word makes it a modifier instead ("said Republican party boss Reince Priebus").
 _NAME_END = (
+    # Not a title's abbreviation: "said former Wisconsin Gov. Jim Doyle".
+    r"(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bDel)(?<!\bGen)(?<!\bCol)(?<!\bLt)(?<!\bDr)(?<!\bMr)"
+    r"(?<!\bMs)(?<!\bMrs)(?<!\bSt)"
     r"(?=\s*[,.;:!?()\[\]—–]|\s*$|\s+(?:[a-z]+ly|of|at|from|for|who|which|whose|when|as|in|on|"
     r"after|before|during|while|and|but|to|with|about|that|this|last|yesterday|today|earlier|"
     r"later|in|[A-Z])\b)"
@@ -81,15 +87,16 @@ _PAST = r"(?:[a-z]+ly\s+)?[a-z]{2,}ed\b"
 _LEAD = r"^[\s,—–-]*"
 
 _AFTER = [
-    re.compile(rf"{_LEAD}(?:{SPEECH_VERBS})\s+(?:[\w&'’\-]+\s+){{0,4}}?{_SPEAKER}{_NAME_END}"),
+    re.compile(rf"{_LEAD}(?:{SPEECH_VERBS})\s+(?:[\w&'’.\-]+\s+){{0,4}}?{_SPEAKER}{_NAME_END}"),
     re.compile(
         rf"{_LEAD}{_PREFIX}{_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}(?:{SPEECH_VERBS})\b"
     ),
-    re.compile(rf"{_LEAD}{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}{_PAST}"),
+    re.compile(rf"{_LEAD}(?:the\s+)?{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}{_PAST}"),
     re.compile(rf"{_LEAD}{_PAST}\s+{_SPEAKER}{_NAME_END}"),  # '“…!” beamed Donald Hartley'
     # '"We will not leave" — Dmytro Kuleba': a dash and a bare name.
-    re.compile(rf"^\s*[—–]\s*(?P<who>{_PROPER})\s*(?:[,.]|$)"),
+    re.compile(rf"^\s*(?:[—–―]|--?)\s*(?P<who>{_PROPER})\s*(?:[,.]|$)"),
 ]
+_SIGNATURE = _AFTER[-1]
 # Each with a cheap test of the text before the quote that the pattern needs to
 # match at all: most quotes have no attribution before them, and an unanchored
 # search per pattern per quote was a tenth of extraction time.
@@ -123,6 +130,7 @@ class _Span:
     start: int  # offsets within the paragraph, of the text inside the marks
     end: int
     closed: bool  # ended by a closing mark (not by a re-opening one or the paragraph's end)
+    close: int = 1  # length of the closing mark
 
 
 @dataclass
@@ -143,7 +151,8 @@ def find_quotes(paragraphs: Sequence[str], headline: str = "") -> list[Quote]:
             text = paragraph[span.start : span.end].strip()
             if not text:
                 continue
-            found = _attribution(paragraph, span)
+            following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
+            found = _attribution(paragraph, span, following)
             # One word is a scare quote or a mention ("desperate", "him"), unless
             # it is a reply with its attribution: '"Really," she said.'
             if len(text.split()) < 2 and not (found and span.closed and text[-1] in ",!?"):
@@ -209,16 +218,18 @@ def _spans(index: int, paragraph: str) -> list[_Span]:
     for match in _MARKS.finditer(paragraph):
         at, mark = match.start(), match.group()
         before = paragraph[at - 1] if at else " "
-        after = paragraph[at + 1] if at + 1 < len(paragraph) else " "
+        after = paragraph[match.end()] if match.end() < len(paragraph) else " "
         opens = mark == _OPEN_CURLY or (
-            mark == '"' and (before.isspace() or before in "([—–-‘'") and not after.isspace()
+            mark != "”"
+            and (before.isspace() or before in "([—–-‘" or (before == "'" and mark == '"'))
+            and not after.isspace()
         )
         if opens:
             if open_at is not None:  # re-opened without closing: the speech went on
                 spans.append(_Span(index, open_at, at, closed=False))
-            open_at = at + 1
+            open_at = match.end()
         elif open_at is not None:
-            spans.append(_Span(index, open_at, at, closed=True))
+            spans.append(_Span(index, open_at, at, closed=True, close=len(mark)))
             open_at = None
     if open_at is not None:
         spans.append(_Span(index, open_at, len(paragraph), closed=False))
@@ -233,18 +244,23 @@ def _outside(paragraph: str, spans: Sequence[_Span]) -> str:
     return "".join(chars)
 
 
-def _attribution(paragraph: str, span: _Span) -> _Attribution | None:
+def _attribution(paragraph: str, span: _Span, following: str = "") -> _Attribution | None:
     # After a quote closed with a full stop, a capital starts the next sentence:
     # '"… for the budget." The BBC's correspondent, Rachel Harvey, told …' is not its attribution.
     ends_sentence = paragraph[span.start : span.end].rstrip().endswith(".")
     # (A bounded slice: the rest of a long paragraph per quote made it quadratic.)
-    next_capital = re.match(r"\s*[A-Z]", paragraph[span.end + 1 : span.end + 40])
+    next_capital = re.match(r"\s*[A-Z]", paragraph[span.end + span.close : span.end + 40])
     if span.closed and not (ends_sentence and next_capital):
-        after = paragraph[span.end + 1 : span.end + 160]
+        after = paragraph[span.end + span.close : span.end + 160]
         after = CLAUSE_END.split(after, maxsplit=1)[0]
         for pattern in _AFTER:
             if match := pattern.search(after):
                 return _Attribution(match.group("who"), match.groupdict().get("appos"))
+    # A quote ending its paragraph, signed on the next line: '"…" / - Clinton.'
+    rest = span.end + span.close
+    signed = span.closed and len(paragraph) - rest < 80 and not paragraph[rest:].strip()
+    if signed and (match := _SIGNATURE.match(following[:160])):
+        return _Attribution(match.group("who"), None)
     before = paragraph[max(0, span.start - 1 - 300) : max(0, span.start - 1)]
     before = CLAUSE_START.split(before)[-1]
     for needed, pattern in _BEFORE:

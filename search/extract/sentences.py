@@ -14,7 +14,7 @@ import re
 # Abbreviations that stand before a name or a number and never end a sentence
 # in news copy (a regular-expression alternation, without the full stop).
 ABBREVIATIONS = (
-    "Mr|Mrs|Ms|Dr|Sen|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Brig|Rev|Prof|St|Ft|Mt|"
+    "Mr|Mrs|Ms|Dr|Sen|Rep|Reps|Del|Gov|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Brig|Rev|Prof|St|Ft|Mt|"
     "Jr|Sr|Atty|Supt|Det|Insp|Amb|Hon|Pres|Gens|Cpl|Pvt|No|Nos|Vol|vs|Jan|Feb|Aug|Sept|Oct|"
     "Nov|Dec|Corp|Inc|Co|Bros"
 )
@@ -26,7 +26,7 @@ _NOT_ABBREVIATED = "".join(rf"(?<!\b{a}\.)" for a in ABBREVIATIONS.split("|")) +
 SENTENCE_GAP = re.compile(rf"(?<=[.!?]){_NOT_ABBREVIATED}[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])")
 #: A sentence end followed by any white space, or a quotation mark: where an
 #: attribution after a quote stops.
-CLAUSE_END = re.compile(rf"(?<=[.!?]){_NOT_ABBREVIATED}\s|[\"“”]")
+CLAUSE_END = re.compile(rf"(?<=[.!?]){_NOT_ABBREVIATED}\s|[\"“”]|''")
 #: A sentence end before a capital, or a quotation mark: where an attribution
 #: before a quote starts.
-CLAUSE_START = re.compile(rf"[.!?]{_NOT_ABBREVIATED}[\"”]?\s+(?=[A-Z])|[\"“”]")
+CLAUSE_START = re.compile(rf"[.!?]{_NOT_ABBREVIATED}(?:[\"”]|'')?\s+(?=[A-Z])|[\"“”]|''")

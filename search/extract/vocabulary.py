@@ -13,7 +13,7 @@ def _words(text: str) -> frozenset[str]:
 # Words before a name that make it a person's: "Mr Blair", "President Chirac".
 TITLES = _words(
     """
-    adm archbishop bishop capt captain chancellor coach col commissioner dame dr father gen
+    adm archbishop bishop capt captain chancellor coach col commissioner dame del dr father gen
     general gov governor inspector judge justice king lady lord lt maj mayor minister miss mr
     mrs ms pope president prince princess prof professor queen rep rev secretary sen senator
     sgt sheikh sir
