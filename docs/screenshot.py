@@ -19,7 +19,6 @@ from search import build_index, open_index  # noqa: E402
 from search.web import make_app  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, require_chromium, serve  # noqa: E402
 
-
 #: A misremembered version of a quote in the seed article: a word added, the end left off.
 CHECKED = "Brave Ukrainians in Kherson keep protesting against the Russian invaders peacefully"
 
