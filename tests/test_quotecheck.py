@@ -143,3 +143,9 @@ def test_the_check_page_without_a_quote_shows_the_form(syndicated: search.Index)
     page = BeautifulSoup(http.get("/check").text, "html.parser")
     assert page.select_one("form.check-form textarea#quote") is not None
     assert page.select_one("#verdict") is None
+
+
+def test_every_page_links_to_the_quote_check(client: httpx.Client) -> None:
+    for path in ("/", "/search?q=kyiv", "/help"):
+        page = BeautifulSoup(client.get(path).text, "html.parser")
+        assert page.select_one('header a[href="/check"]') is not None, path

@@ -17,6 +17,7 @@
     <input id="q" name="q" type="search" value="{{query}}" placeholder="e.g. kherson protests, &quot;peaceful pressure&quot;, headline:iraq" autocomplete="off">
     <button type="submit">Search</button>
   </form>
+  <a class="help-link" href="/check">Check a quote</a>
   <a class="help-link" href="/help">Search tips</a>
 </header>
 <main id="main">
