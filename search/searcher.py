@@ -266,6 +266,11 @@ class Index:
             some = frozenset() if all_words == any_words else self._matching(searcher, any_words)
             rank_by = all_words
         in_range = date_range(*dates)
+        if (in_range is not None or sort == "newest") and not postings.values.get("year"):
+            # Nothing is dated: a date range would find nothing and "newest" would
+            # be the relevance order, so say so rather than pretend.
+            in_range, sort = None, "relevance"
+            notice = " ".join(filter(None, [notice, UNDATED_NOTICE]))
         if in_range is not None:
             dated = frozenset(searcher.docs_for_query(in_range))
             matching &= dated
@@ -314,10 +319,11 @@ class Index:
         # "Finds little": few articles, or none holding every word ("kherzon protests").
         suggestion = self._suggest(searcher, text, total) if total < _FEW else None
         if fallback:
-            notice = (
+            read_as = (
                 "Your query could not be read as search syntax, "
                 f"so we searched for its words: {fallback}"
             )
+            notice = " ".join(filter(None, [read_as, notice]))
         return Results(
             query=query_text,
             total=total,
@@ -521,6 +527,10 @@ class Index:
 
 
 SORTS = ("relevance", "newest")
+UNDATED_NOTICE = (
+    "No article in this index has a date, so newest first and date ranges do not apply: "
+    "these are all the results, by relevance."
+)
 
 
 def _newest(searcher: Any, q: Any, offset: int, size: int, docs: frozenset[int]) -> list[Any]:
