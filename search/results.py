@@ -35,6 +35,8 @@ class Hit:
     matched_quotes: list[Quote] = field(default_factory=list)
     #: Near-duplicates of this article in the results, shown once under it ("+2 similar").
     similar: list[str] = field(default_factory=list)
+    #: Their headlines, in the same order.
+    similar_headlines: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -298,6 +298,13 @@ class Index:
         speaker_words = field_words(any_words, "speaker")
 
         def hit(h: Any, rank: int, shown_copies: frozenset[int]) -> Hit:
+            copies_shown = sorted(
+                (
+                    self._stored(searcher, d)
+                    for d in postings.copies.get(h.docnum, frozenset()) & shown_copies
+                ),
+                key=lambda doc: doc.id,
+            )
             return replace(
                 make_hit(
                     self._stored(searcher, h.docnum),
@@ -308,10 +315,8 @@ class Index:
                     place_words,
                     speaker_words,
                 ),
-                similar=sorted(
-                    searcher.stored_fields(d)["id"]
-                    for d in postings.copies.get(h.docnum, frozenset()) & shown_copies
-                ),
+                similar=[doc.id for doc in copies_shown],
+                similar_headlines=[doc.headline for doc in copies_shown],
             )
 
         hits = [hit(h, offset + i + 1, copies) for i, h in enumerate(found)]
@@ -351,6 +356,17 @@ class Index:
         if docnum is None:
             raise ArticleNotFoundError(article_id)
         return self._stored(searcher, docnum)
+
+    @_reads_index
+    def original(self, article_id: str) -> Article | None:
+        """The article this one repeats (a near-duplicate indexed before it), or None."""
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            raise ArticleNotFoundError(article_id)
+        group = self._postings(searcher).copies.get(docnum, frozenset())
+        first = min(group, default=docnum)
+        return self._stored(searcher, first) if first < docnum else None
 
     @_reads_index
     def related(self, article_id: str, *, limit: int = 5) -> list[Hit]:

@@ -91,6 +91,7 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
             headline_html=mark(article.headline, terms),
             paragraphs_html=[mark(p, terms) for p in article.paragraphs],
             related=index_().related(article.id),
+            original=index_().original(article.id),
         )
 
     @app.get("/api/search")

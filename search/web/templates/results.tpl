@@ -57,8 +57,8 @@
     <p class="snippet">{{!hit.snippet}}</p>
 %     if hit.similar:
     <p class="similar">+{{len(hit.similar)}} similar: 
-%       for n, other in enumerate(hit.similar):
-      <a href="/article/{{quote(other)}}?{{urlencode({'q': query})}}">{{other}}</a>{{', ' if n + 1 < len(hit.similar) else ''}}
+%       for n, (other, other_headline) in enumerate(zip(hit.similar, hit.similar_headlines)):
+      <a href="/article/{{quote(other)}}?{{urlencode({'q': query})}}">{{other_headline}}</a>{{', ' if n + 1 < len(hit.similar) else ''}}
 %       end
     </p>
 %     end
