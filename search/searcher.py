@@ -47,6 +47,7 @@ from search.hits import (
     highlight_for,
     load_stored,
     make_hit,
+    quote_cards,
 )
 from search.queries import date_range, day, parser, tame, unknown_fields, usable
 from search.results import Hit, Results
@@ -147,6 +148,7 @@ class Index:
         sort: str = "relevance",
         since: str | None = None,
         until: str | None = None,
+        view: str = "articles",
     ) -> Results:
         """Run a query and return one page of ranked, highlighted hits, with facets.
 
@@ -160,6 +162,8 @@ class Index:
         chosen = clean_filters(filters)
         if sort not in SORTS:
             raise InvalidRequestError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if view not in VIEWS:
+            raise InvalidRequestError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
         dates = (day(since, "since"), day(until, "until", end=True))
         started = time.perf_counter()
         page = max(1, int(page))
@@ -173,6 +177,7 @@ class Index:
             tuple((name, tuple(values)) for name, values in chosen.items()),
             sort,
             dates,
+            view,
         )
         with self._lock:
             cached = self._cache.get(key)
@@ -181,6 +186,8 @@ class Index:
         if cached is not None:
             return replace(cached, elapsed=time.perf_counter() - started, cached=True)
         results = self._search(query_text, page, page_size, explain, chosen, sort, dates, started)
+        if view == "quotes":
+            results = self._quotes(results, query_text, chosen, sort, dates)
         with self._lock:
             self._cache[key] = results
             while len(self._cache) > _CACHE_SIZE:
@@ -346,6 +353,35 @@ class Index:
             histogram=histogram,
             more_hits=more_hits,
             more_total=len(partial),
+        )
+
+    def _quotes(
+        self,
+        results: Results,
+        query_text: str,
+        filters: dict[str, list[str]],
+        sort: str,
+        dates: tuple[datetime | None, datetime | None],
+    ) -> Results:
+        """The page of matching quotations, in the order of their articles' ranks,
+        over the first QUOTE_ARTICLES articles the query matches."""
+        searcher = self._searcher()
+        started = time.perf_counter()
+        articles = self._search(query_text, 1, QUOTE_ARTICLES, False, filters, sort, dates, started)
+        parsed = self._parse(" ".join(query_text.split())[:MAX_QUERY_CHARS])
+        terms = highlight_for(searcher, parsed[1], query_text) if parsed else Highlight()
+        speaker_words = field_words(parsed[1], "speaker") if parsed else frozenset()
+        cards = [
+            card
+            for hit in articles.hits
+            for card in quote_cards(self.article(hit.id), terms, speaker_words)
+        ]
+        offset = (results.page - 1) * results.page_size
+        return replace(
+            results,
+            view="quotes",
+            quotes=cards[offset : offset + results.page_size],
+            quotes_total=len(cards),
         )
 
     @_reads_index
@@ -543,6 +579,9 @@ class Index:
 
 
 SORTS = ("relevance", "newest")
+VIEWS = ("articles", "quotes")
+#: The quotes view gathers quotations from this many of the best-ranked articles.
+QUOTE_ARTICLES = MAX_PAGE_SIZE
 UNDATED_NOTICE = (
     "No article in this index has a date, so newest first and date ranges do not apply: "
     "these are all the results, by relevance."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -351,3 +352,48 @@ def test_help_covers_every_query_feature(client: httpx.Client) -> None:
         "date:[",
     ):
         assert feature in text, feature
+
+
+@pytest.fixture(scope="module")
+def quoted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """Three articles with five harbour quotations each: fifteen cards."""
+    folder = tmp_path_factory.mktemp("quoted")
+    topics = [
+        ("ferry", "timetable", "Ann Lee", "passengers queued at dawn"),
+        ("crane", "contract", "Raj Patel", "engineers checked the cables"),
+        ("dredging", "budget", "Maria Silva", "the council met on Tuesday"),
+    ]
+    for number, (thing, plan, speaker, scene) in enumerate(topics):
+        paragraphs = [
+            f"\u201cThe harbour {thing} {plan} changes in stage {n},\u201d said {speaker}. "
+            + f"{scene.capitalize()} while {n + 3} {thing} crews waited."
+            for n in range(5)
+        ]
+        (folder / f"q{number}.txt").write_text(
+            f"Harbour {thing} {plan}\n\n" + "\n\n".join(paragraphs) + "\n"
+        )
+    index_dir = tmp_path_factory.mktemp("quoted-ix")
+    build_index(folder, index_dir)
+    with open_index(index_dir) as ix:
+        transport = httpx.WSGITransport(app=make_app(ix))
+        with httpx.Client(transport=transport, base_url="http://t") as http:
+            yield http
+
+
+def test_quotes_view_pages_by_quote_and_marks_matched_words(quoted: httpx.Client) -> None:
+    first = _soup(quoted.get("/search", params={"q": "harbour", "view": "quotes"}))
+    second = _soup(quoted.get("/search", params={"q": "harbour", "view": "quotes", "page": "2"}))
+    assert len(first.select(".quote-card")) == 10
+    assert len(second.select(".quote-card")) == 5
+    assert first.select_one("#quotes-total").get_text() == "15"
+    assert first.select_one(".quote-card blockquote mark").get_text() == "harbour"
+    assert "Page 1 of 2" in first.select_one(".pages").get_text()
+    assert second.select_one('.pages a[rel="prev"]') is not None
+
+
+def test_quotes_view_is_in_the_json_api(quoted: httpx.Client) -> None:
+    data = quoted.get("/api/search", params={"q": "harbour", "view": "quotes"}).json()
+    assert data["view"] == "quotes" and data["quotes_total"] == 15 and data["pages"] == 2
+    assert len(data["quotes"]) == 10
+    assert "<mark>harbour</mark>" in data["quotes"][0]["text_html"]
+    assert {card["speaker"] for card in data["quotes"]} <= {"Ann Lee", "Raj Patel", "Maria Silva"}
