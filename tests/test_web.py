@@ -15,6 +15,8 @@ import search
 from search import build_index, open_index
 from search.web import make_app
 
+from .conftest import write_quoted_articles
+
 
 def _soup(response: httpx.Response) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
@@ -358,20 +360,7 @@ def test_help_covers_every_query_feature(client: httpx.Client) -> None:
 def quoted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     """Three articles with five harbour quotations each: fifteen cards."""
     folder = tmp_path_factory.mktemp("quoted")
-    topics = [
-        ("ferry", "timetable", "Ann Lee", "passengers queued at dawn"),
-        ("crane", "contract", "Raj Patel", "engineers checked the cables"),
-        ("dredging", "budget", "Maria Silva", "the council met on Tuesday"),
-    ]
-    for number, (thing, plan, speaker, scene) in enumerate(topics):
-        paragraphs = [
-            f"\u201cThe harbour {thing} {plan} changes in stage {n},\u201d said {speaker}. "
-            + f"{scene.capitalize()} while {n + 3} {thing} crews waited."
-            for n in range(5)
-        ]
-        (folder / f"q{number}.txt").write_text(
-            f"Harbour {thing} {plan}\n\n" + "\n\n".join(paragraphs) + "\n"
-        )
+    write_quoted_articles(folder)
     index_dir = tmp_path_factory.mktemp("quoted-ix")
     build_index(folder, index_dir)
     with open_index(index_dir) as ix:

@@ -102,6 +102,9 @@
 </section>
 % if any(results.facets.values()) or results.histogram or state.since or state.until:
 <aside class="facets" aria-label="Filter the results">
+  <input type="checkbox" id="filters-toggle" class="filters-toggle">
+  <label for="filters-toggle" class="filters-label" id="filters-label">Filters</label>
+  <div class="facet-body">
 %   if results.histogram:
 %     top = max(results.histogram.values())
   <section class="histogram" aria-label="Results per year">
@@ -142,6 +145,7 @@
   </section>
 %     end
 %   end
+  </div>
 </aside>
 % end
 </div>
