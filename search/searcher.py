@@ -497,7 +497,11 @@ class Index:
     def _matching(self, searcher: Any, q: Any) -> frozenset[int]:
         """Every document a query matches. A query of plain terms (most are) is the
         union of their posting lists, each kept per index generation: common words
-        recur from query to query, and reading a long list costs more than the search."""
+        recur from query to query, and reading a long list costs more than the search.
+        An AND of such words (a keyword query) is the intersection of their unions."""
+        if isinstance(q, query.And) and all(_is_term_or(sub) for sub in q.subqueries):
+            parts = sorted((self._matching(searcher, sub) for sub in q.subqueries), key=len)
+            return frozenset(parts[0].intersection(*parts[1:]))
         leaves = list(q.leaves())
         if (
             not all(type(leaf) is query.Term for leaf in leaves)
