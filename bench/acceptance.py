@@ -108,12 +108,13 @@ def main() -> None:
                 if len(with_all) < 10:
                     continue
                 checked += 1
-                page = ix.search(query).hits
-                ids = {hit.id for hit in page}
-                passed += ids <= with_all and len(page) == 10
+                results = ix.search(query)
+                ids = {hit.id for hit in results.hits}
+                # A near-duplicate shows once, under its first copy ("+1 similar").
+                passed += ids <= with_all and len(ids) == min(10, results.total)
             print(
                 f"3-word queries with 10+ all-word articles: {passed}/{checked} first pages "
-                "hold only all-word articles"
+                "hold only all-word articles (partial matches come after, apart)"
             )
 
 
