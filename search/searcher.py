@@ -597,7 +597,7 @@ def _newest(searcher: Any, q: Any, offset: int, size: int, docs: frozenset[int])
     end = offset + size
     dated = frozenset(searcher.docs_for_query(query.Every("date"))) & docs
     first = run_search(searcher, q, limit=end, filter=set(dated), sortedby="date", reverse=True)
-    page = list(first[offset:end])
+    page = [hit for hit in first][offset:end]
     need = end - len(dated)
     if need > 0 and docs - dated:
         undated = _ranked(searcher, q, need, docs - dated)
@@ -620,11 +620,22 @@ def _is_term_or(q: Any) -> bool:
 
 
 def _ranked(searcher: Any, q: Any, count: int, docs: frozenset[int]) -> list[Any]:
-    """The ``count`` best-scoring of ``docs`` for the query (a filter, so Whoosh still
-    skips blocks of postings that cannot reach the page)."""
+    """The ``count`` best-scoring of ``docs`` for the query.
+
+    ``docs`` is nearly always most of what ``q`` matches at the top, so the hits
+    not in it are skipped in Python, asking for a few more if need be; handing
+    Whoosh a large document set as a filter costs more than the search itself.
+    Only when that does not fill the page is the set given as a filter."""
     if count <= 0 or not docs:
         return []
-    return list(run_search(searcher, q, limit=count, filter=set(docs)))
+    limit = count + 8
+    for _ in range(2):
+        results = run_search(searcher, q, limit=limit)
+        kept = [hit for hit in results if hit.docnum in docs]
+        if len(kept) >= count or results.scored_length() < limit:
+            return kept[:count]
+        limit *= 4
+    return [hit for hit in run_search(searcher, q, limit=count, filter=set(docs))]
 
 
 def plain_words(q: Any) -> list[str]:
