@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from search.dates import find_date
 from search.errors import ArticleError
 from search.folder import printable
 from search.html import Page, read_html
@@ -154,7 +155,7 @@ def read_article(
         content_hash=digest,
         format="html" if is_html else "text",
         encoding=encoding,
-        date=page.date,
+        date=page.date or find_date(page.paragraphs, article_id or path.name),
         author=page.author,
         outlet=page.outlet,
         url=page.url,

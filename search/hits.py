@@ -13,7 +13,7 @@ from typing import Any
 
 from search.articles import Article, Place
 from search.engine import query
-from search.results import Hit
+from search.results import Hit, QuoteCard
 from search.schema import name_analyzer, text_analyzer
 from search.snippets import MARK_STOP_WORDS, Highlight, Marked, mark, typed_words
 
@@ -93,6 +93,25 @@ def _name_words(name: str) -> frozenset[str]:
 def load_stored(searcher: Any, docnum: int) -> Article:
     """The article stored with a document: what hits and Index.article() return."""
     return Article.from_dict(json.loads(searcher.stored_fields(docnum)["article"]))
+
+
+def quote_cards(doc: Article, terms: Highlight, speaker_words: frozenset[str]) -> list[QuoteCard]:
+    """The article's quotations that the query matched (by their words or their
+    speaker), with the matched words marked."""
+    body = Marked(doc.body, terms)
+    return [
+        QuoteCard(
+            text_html=body.html(q.start, q.end),
+            speaker=q.speaker,
+            article_id=doc.id,
+            headline=doc.headline,
+            paragraph=q.paragraph,
+            date=doc.date,
+        )
+        for q in doc.quotes
+        if body.any_within(q.start, q.end)
+        or (speaker_words and _name_words(q.speaker or "") & speaker_words)
+    ]
 
 
 def make_hit(

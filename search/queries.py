@@ -12,7 +12,7 @@ from typing import Any
 
 from search.engine import fields, qparser, query
 from search.errors import InvalidRequestError
-from search.schema import DEFAULT_FIELDS
+from search.schema import DEFAULT_FIELDS, text_analyzer
 
 #: Letters a pattern needs before its first wildcard ("pr*" yes, "?*" no).
 MIN_PATTERN_PREFIX = 2
@@ -83,6 +83,12 @@ def tame(q: Any, schema: Any = None) -> Any:
         pattern = isinstance(node, query.Prefix | query.Wildcard)
         if pattern and len(re.split(r"[*?]", node.text, maxsplit=1)[0]) < MIN_PATTERN_PREFIX:
             return query.NullQuery
+        if pattern:
+            # Scored by the words it expands to, as any word is, not a flat 1.0 each.
+            node.constantscore = False
+            return node
+        if isinstance(node, query.Term) and node.fieldname == "place":
+            return about_place(node)
         if isinstance(node, query.FuzzyTerm):
             node.maxdist = min(int(node.maxdist), MAX_FUZZY_EDITS)
             node.prefixlength = max(int(node.prefixlength), 1)
@@ -99,6 +105,19 @@ def tame(q: Any, schema: Any = None) -> Any:
         return node
 
     return visit(q) if q.is_leaf() else q.accept(visit).normalize()
+
+
+def about_place(node: Any) -> Any:
+    """``place:kyiv`` matches as it is (the place or a place in it), ranked by how
+    often the text names it: a keyword field alone scores every article alike."""
+    words = [token.text for token in text_analyzer()(str(node.text))]
+    if not words:
+        return node
+    named = query.Term("body", words[0]) if len(words) == 1 else query.Phrase("body", words)
+    headline = (
+        query.Term("headline", words[0]) if len(words) == 1 else query.Phrase("headline", words)
+    )
+    return query.AndMaybe(node, query.Or([named, headline]))
 
 
 def usable(q: Any) -> bool:

@@ -35,6 +35,23 @@ class Hit:
     matched_quotes: list[Quote] = field(default_factory=list)
     #: Near-duplicates of this article in the results, shown once under it ("+2 similar").
     similar: list[str] = field(default_factory=list)
+    #: Their headlines, in the same order.
+    similar_headlines: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class QuoteCard:
+    """A quotation that matched, for the quotes view: marked text, speaker, its article."""
+
+    text_html: str
+    speaker: str | None
+    article_id: str
+    headline: str
+    paragraph: int
+    date: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,10 +88,16 @@ class Results:
     more_hits: list[Hit] = field(default_factory=list)
     #: How many articles hold only some of the words.
     more_total: int = 0
+    #: "articles", or "quotes": then ``quotes`` is the page of matching quotations,
+    #: ``quotes_total`` how many there are, and the page count follows them.
+    view: str = "articles"
+    quotes: list[QuoteCard] = field(default_factory=list)
+    quotes_total: int = 0
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        count = self.quotes_total if self.view == "quotes" else self.total
+        return max(1, -(-count // self.page_size))
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -47,6 +47,7 @@ from search.hits import (
     highlight_for,
     load_stored,
     make_hit,
+    quote_cards,
 )
 from search.queries import date_range, day, parser, tame, unknown_fields, usable
 from search.quotecheck import QuoteCheck, check_quote
@@ -151,6 +152,7 @@ class Index:
         sort: str = "relevance",
         since: str | None = None,
         until: str | None = None,
+        view: str = "articles",
     ) -> Results:
         """Run a query and return one page of ranked, highlighted hits, with facets.
 
@@ -164,6 +166,8 @@ class Index:
         chosen = clean_filters(filters)
         if sort not in SORTS:
             raise InvalidRequestError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if view not in VIEWS:
+            raise InvalidRequestError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
         dates = (day(since, "since"), day(until, "until", end=True))
         started = time.perf_counter()
         page = max(1, int(page))
@@ -177,6 +181,7 @@ class Index:
             tuple((name, tuple(values)) for name, values in chosen.items()),
             sort,
             dates,
+            view,
         )
         with self._lock:
             cached = self._cache.get(key)
@@ -185,6 +190,8 @@ class Index:
         if cached is not None:
             return replace(cached, elapsed=time.perf_counter() - started, cached=True)
         results = self._search(query_text, page, page_size, explain, chosen, sort, dates, started)
+        if view == "quotes":
+            results = self._quotes(results, query_text, chosen, sort, dates)
         with self._lock:
             self._cache[key] = results
             while len(self._cache) > _CACHE_SIZE:
@@ -270,6 +277,11 @@ class Index:
             some = frozenset() if all_words == any_words else self._matching(searcher, any_words)
             rank_by = all_words
         in_range = date_range(*dates)
+        if (in_range is not None or sort == "newest") and not postings.values.get("year"):
+            # Nothing is dated: a date range would find nothing and "newest" would
+            # be the relevance order, so say so rather than pretend.
+            in_range, sort = None, "relevance"
+            notice = " ".join(filter(None, [notice, UNDATED_NOTICE]))
         if in_range is not None:
             dated = frozenset(searcher.docs_for_query(in_range))
             matching &= dated
@@ -297,6 +309,13 @@ class Index:
         speaker_words = field_words(any_words, "speaker")
 
         def hit(h: Any, rank: int, shown_copies: frozenset[int]) -> Hit:
+            copies_shown = sorted(
+                (
+                    self._stored(searcher, d)
+                    for d in postings.copies.get(h.docnum, frozenset()) & shown_copies
+                ),
+                key=lambda doc: doc.id,
+            )
             return replace(
                 make_hit(
                     self._stored(searcher, h.docnum),
@@ -307,10 +326,8 @@ class Index:
                     place_words,
                     speaker_words,
                 ),
-                similar=sorted(
-                    searcher.stored_fields(d)["id"]
-                    for d in postings.copies.get(h.docnum, frozenset()) & shown_copies
-                ),
+                similar=[doc.id for doc in copies_shown],
+                similar_headlines=[doc.headline for doc in copies_shown],
             )
 
         hits = [hit(h, offset + i + 1, copies) for i, h in enumerate(found)]
@@ -318,10 +335,11 @@ class Index:
         # "Finds little": few articles, or none holding every word ("kherzon protests").
         suggestion = self._suggest(searcher, text, total) if total < _FEW else None
         if fallback:
-            notice = (
+            read_as = (
                 "Your query could not be read as search syntax, "
                 f"so we searched for its words: {fallback}"
             )
+            notice = " ".join(filter(None, [read_as, notice]))
         return Results(
             query=query_text,
             total=total,
@@ -341,6 +359,35 @@ class Index:
             more_total=len(partial),
         )
 
+    def _quotes(
+        self,
+        results: Results,
+        query_text: str,
+        filters: dict[str, list[str]],
+        sort: str,
+        dates: tuple[datetime | None, datetime | None],
+    ) -> Results:
+        """The page of matching quotations, in the order of their articles' ranks,
+        over the first QUOTE_ARTICLES articles the query matches."""
+        searcher = self._searcher()
+        started = time.perf_counter()
+        articles = self._search(query_text, 1, QUOTE_ARTICLES, False, filters, sort, dates, started)
+        parsed = self._parse(" ".join(query_text.split())[:MAX_QUERY_CHARS])
+        terms = highlight_for(searcher, parsed[1], query_text) if parsed else Highlight()
+        speaker_words = field_words(parsed[1], "speaker") if parsed else frozenset()
+        cards = [
+            card
+            for hit in articles.hits
+            for card in quote_cards(self.article(hit.id), terms, speaker_words)
+        ]
+        offset = (results.page - 1) * results.page_size
+        return replace(
+            results,
+            view="quotes",
+            quotes=cards[offset : offset + results.page_size],
+            quotes_total=len(cards),
+        )
+
     @_reads_index
     def article(self, article_id: str) -> Article:
         """The stored article with this id."""
@@ -349,6 +396,17 @@ class Index:
         if docnum is None:
             raise ArticleNotFoundError(article_id)
         return self._stored(searcher, docnum)
+
+    @_reads_index
+    def original(self, article_id: str) -> Article | None:
+        """The article this one repeats (a near-duplicate indexed before it), or None."""
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            raise ArticleNotFoundError(article_id)
+        group = self._postings(searcher).copies.get(docnum, frozenset())
+        first = min(group, default=docnum)
+        return self._stored(searcher, first) if first < docnum else None
 
     @_reads_index
     def related(self, article_id: str, *, limit: int = 5) -> list[Hit]:
@@ -469,7 +527,11 @@ class Index:
     def _matching(self, searcher: Any, q: Any) -> frozenset[int]:
         """Every document a query matches. A query of plain terms (most are) is the
         union of their posting lists, each kept per index generation: common words
-        recur from query to query, and reading a long list costs more than the search."""
+        recur from query to query, and reading a long list costs more than the search.
+        An AND of such words (a keyword query) is the intersection of their unions."""
+        if isinstance(q, query.And) and all(_is_term_or(sub) for sub in q.subqueries):
+            parts = sorted((self._matching(searcher, sub) for sub in q.subqueries), key=len)
+            return frozenset(parts[0].intersection(*parts[1:]))
         leaves = list(q.leaves())
         if (
             not all(type(leaf) is query.Term for leaf in leaves)
@@ -551,6 +613,13 @@ class Index:
 
 
 SORTS = ("relevance", "newest")
+VIEWS = ("articles", "quotes")
+#: The quotes view gathers quotations from this many of the best-ranked articles.
+QUOTE_ARTICLES = MAX_PAGE_SIZE
+UNDATED_NOTICE = (
+    "No article in this index has a date, so newest first and date ranges do not apply: "
+    "these are all the results, by relevance."
+)
 
 
 def _newest(searcher: Any, q: Any, offset: int, size: int, docs: frozenset[int]) -> list[Any]:
@@ -558,7 +627,7 @@ def _newest(searcher: Any, q: Any, offset: int, size: int, docs: frozenset[int])
     end = offset + size
     dated = frozenset(searcher.docs_for_query(query.Every("date"))) & docs
     first = run_search(searcher, q, limit=end, filter=set(dated), sortedby="date", reverse=True)
-    page = list(first[offset:end])
+    page = [hit for hit in first][offset:end]
     need = end - len(dated)
     if need > 0 and docs - dated:
         undated = _ranked(searcher, q, need, docs - dated)
@@ -581,11 +650,22 @@ def _is_term_or(q: Any) -> bool:
 
 
 def _ranked(searcher: Any, q: Any, count: int, docs: frozenset[int]) -> list[Any]:
-    """The ``count`` best-scoring of ``docs`` for the query (a filter, so Whoosh still
-    skips blocks of postings that cannot reach the page)."""
+    """The ``count`` best-scoring of ``docs`` for the query.
+
+    ``docs`` is nearly always most of what ``q`` matches at the top, so the hits
+    not in it are skipped in Python, asking for a few more if need be; handing
+    Whoosh a large document set as a filter costs more than the search itself.
+    Only when that does not fill the page is the set given as a filter."""
     if count <= 0 or not docs:
         return []
-    return list(run_search(searcher, q, limit=count, filter=set(docs)))
+    limit = count + 8
+    for _ in range(2):
+        results = run_search(searcher, q, limit=limit)
+        kept = [hit for hit in results if hit.docnum in docs]
+        if len(kept) >= count or results.scored_length() < limit:
+            return kept[:count]
+        limit *= 4
+    return [hit for hit in run_search(searcher, q, limit=count, filter=set(docs))]
 
 
 def plain_words(q: Any) -> list[str]:

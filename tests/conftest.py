@@ -42,3 +42,21 @@ def articles_copy(tmp_path: Path) -> Path:
     target = tmp_path / "articles"
     shutil.copytree(ARTICLES, target)
     return target
+
+
+def write_quoted_articles(folder: Path) -> None:
+    """Three undated articles about a harbour with five quotations each: fifteen cards."""
+    topics = [
+        ("ferry", "timetable", "Ann Lee", "passengers queued at dawn"),
+        ("crane", "contract", "Raj Patel", "engineers checked the cables"),
+        ("dredging", "budget", "Maria Silva", "the council met on Tuesday"),
+    ]
+    for number, (thing, plan, speaker, scene) in enumerate(topics):
+        paragraphs = [
+            f"\u201cThe harbour {thing} {plan} changes in stage {n},\u201d said {speaker}. "
+            + f"{scene.capitalize()} while {n + 3} {thing} crews waited."
+            for n in range(5)
+        ]
+        (folder / f"q{number}.txt").write_text(
+            f"Harbour {thing} {plan}\n\n" + "\n\n".join(paragraphs) + "\n"
+        )

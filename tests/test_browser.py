@@ -13,7 +13,7 @@ from search import build_index, open_index
 from search.web import make_app
 
 from .browser import CHROMIUM_ARGS, require_chromium, serve
-from .conftest import ARTICLES
+from .conftest import ARTICLES, write_quoted_articles
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -160,3 +160,74 @@ def test_pagination_walks_to_the_last_page_without_repeats(page: Page, base_url:
         following.click()
     assert len(seen) == total == len(set(seen))
     expect(page.locator(".pages span")).to_contain_text(f"of {(total + 1) // 2}")
+
+
+@pytest.fixture(scope="module")
+def quoted_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An undated corpus of three articles with fifteen harbour quotations."""
+    folder = tmp_path_factory.mktemp("quoted")
+    write_quoted_articles(folder)
+    index_dir = tmp_path_factory.mktemp("quoted-index")
+    build_index(folder, index_dir)
+    with open_index(index_dir) as ix, serve(make_app(ix)) as url:
+        yield url
+
+
+def test_quotes_view_pages_ten_cards_at_a_time(page: Page, quoted_url: str) -> None:
+    page.goto(quoted_url + "/search?q=harbour")
+    page.locator("#quotes-view").click()
+    expect(page.locator(".quote-card")).to_have_count(10)
+    expect(page.locator(".quote-card blockquote mark").first).to_have_text("harbour")
+    page.locator('.pages a[rel="next"]').click()
+    expect(page.locator(".quote-card")).to_have_count(5)
+    expect(page.locator(".pages")).to_contain_text("Page 2 of 2")
+    assert "view=quotes" in page.url and "page=2" in page.url
+
+
+def test_on_a_phone_the_filters_come_first_and_open_on_a_tap(
+    browser: Browser, base_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(base_url + "/search?q=kyiv")
+    label = phone.locator("#filters-label")
+    expect(label).to_be_visible()
+    facet_link = phone.locator(".facet a").first
+    expect(facet_link).to_be_hidden()
+    label_box, first_hit = label.bounding_box(), phone.locator("li.hit").first.bounding_box()
+    assert label_box is not None and first_hit is not None
+    assert label_box["y"] < first_hit["y"]
+    label.click()
+    expect(facet_link).to_be_visible()
+    facet_box, hit_box = facet_link.bounding_box(), phone.locator("li.hit").first.bounding_box()
+    assert facet_box is not None and hit_box is not None
+    assert facet_box["y"] < hit_box["y"]
+    context.close()
+
+
+def test_filters_sit_beside_the_results_on_a_wide_screen(page: Page, base_url: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + "/search?q=kyiv")
+    expect(page.locator("#filters-label")).to_be_hidden()
+    expect(page.locator(".facet a").first).to_be_visible()
+
+
+def test_article_page_links_its_speakers_and_places_to_searches(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/article/world/kyiv-rally.txt?q=rally")
+    expect(page.locator(".story .meta").first).to_contain_text("Section: world")
+    page.locator(".speakers a", has_text="Olena Marchenko").click()
+    expect(page.locator("#facet-speaker a.selected")).to_contain_text("Olena Marchenko")
+    expect(page.locator("li.hit h2 a").first).to_contain_text("Thousands rally in Kyiv")
+    page.go_back()
+    page.locator(".places a", has_text="Kyiv").first.click()
+    expect(page.locator("#total")).to_have_text("2")
+    page.go_back()
+    related = page.locator(".related a").first
+    assert (related.get_attribute("href") or "").endswith("?q=rally")
+
+
+def test_an_undated_corpus_says_newest_first_does_not_apply(page: Page, quoted_url: str) -> None:
+    page.goto(quoted_url + "/search?q=harbour")
+    page.locator("#sort-newest").click()
+    expect(page.locator(".notice")).to_contain_text("No article in this index has a date")
+    expect(page.locator("#total")).to_have_text("3")

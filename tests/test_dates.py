@@ -10,6 +10,7 @@ import pytest
 
 import search
 from search import build_index, open_index
+from search.dates import find_date
 from search.web import make_app
 
 _PAGE = """<html><head><title>{title}</title>
@@ -84,3 +85,64 @@ def test_web_sorts_filters_by_date_and_draws_the_histogram(dated: search.Index) 
 
 def test_undated_index_has_no_histogram(ix: search.Index, tmp_path: Path) -> None:
     assert ix.search("kyiv").histogram == {}
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "path", "expected"),
+    [
+        (["Published: 3 March 2005", "Body text."], "a.txt", "2005-03-03"),
+        (["LONDON, March 14, 2005 - The harbour opened today.", "More."], "a.txt", "2005-03-14"),
+        (["Updated 2004-07-01 10:00", "Body."], "a.txt", "2004-07-01"),
+        (["A body that mentions nothing of the kind."], "2005/03/14/story.txt", "2005-03-14"),
+        (["Body."], "news/2004-11-story.txt", "2004-11-01"),
+        (["Body."], "20050314_story.txt", "2005-03-14"),
+        (["The 2005 budget was cut."], "business/042.txt", None),
+        (["Body."], "2005-13-40.txt", None),
+        (["x" * 100 + " on 3 March 2005 the council met."], "a.txt", None),
+    ],
+)
+def test_dates_come_from_a_date_line_a_dateline_or_the_path(
+    paragraphs: list[str], path: str, expected: str | None
+) -> None:
+    assert find_date(paragraphs, path) == expected
+
+
+def test_a_text_file_with_a_date_line_is_dated(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    (folder / "2004").mkdir(parents=True)
+    (folder / "a.txt").write_text("Harbour news\n\nPublished: 3 March 2005\n\nThe harbour.\n")
+    (folder / "2004" / "11-b.txt").write_text("Harbour again\n\nThe harbour reopened.\n")
+    build_index(folder, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        assert ix.article("a.txt").date == "2005-03-03"
+        assert ix.article("2004/11-b.txt").date == "2004-11-01"
+
+
+@pytest.fixture(scope="module")
+def undated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[search.Index]:
+    folder = tmp_path_factory.mktemp("undated")
+    for name in ("one", "two"):
+        (folder / f"{name}.txt").write_text(f"Harbour {name}\n\nThe harbour story {name}.\n")
+    index_dir = tmp_path_factory.mktemp("undated-ix")
+    build_index(folder, index_dir)
+    with open_index(index_dir) as ix:
+        yield ix
+
+
+def test_an_undated_corpus_says_sorting_and_ranges_do_not_apply(undated: search.Index) -> None:
+    for options in ({"sort": "newest"}, {"since": "2004"}, {"until": "2005-06"}):
+        results = undated.search("harbour", **options)  # type: ignore[arg-type]
+        assert results.total == 2
+        assert (
+            results.notice is not None and "No article in this index has a date" in results.notice
+        )
+    assert undated.search("harbour").notice is None
+
+
+def test_the_undated_notice_is_on_the_page_and_in_the_json(undated: search.Index) -> None:
+    transport = httpx.WSGITransport(app=make_app(undated))
+    with httpx.Client(transport=transport, base_url="http://testserver") as client:
+        data = client.get("/api/search", params={"q": "harbour", "sort": "newest"}).json()
+        assert "has a date" in data["notice"] and data["total"] == 2
+        page = client.get("/search", params={"q": "harbour", "since": "2004"}).text
+        assert "No article in this index has a date" in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -13,6 +14,8 @@ from bs4 import BeautifulSoup
 import search
 from search import build_index, open_index
 from search.web import make_app
+
+from .conftest import write_quoted_articles
 
 
 def _soup(response: httpx.Response) -> BeautifulSoup:
@@ -275,9 +278,16 @@ def test_near_duplicates_show_as_one_result_with_similar_links(tmp_path: Path) -
     with open_index(tmp_path / "ix") as ix:
         http = httpx.Client(transport=httpx.WSGITransport(app=make_app(ix)), base_url="http://t")
         page = _soup(http.get("/search", params={"q": "bridge"}))
+        copy = _soup(http.get("/article/b.txt", params={"q": "bridge"}))
+        first = _soup(http.get("/article/a.txt"))
     assert page.find(id="total").get_text() == "1"
     assert page.select_one(".similar").get_text(" ", strip=True).startswith("+1 similar")
     assert page.select_one(".similar a")["href"].startswith("/article/b.txt")
+    assert page.select_one(".similar a").get_text() == "Bridge closure"
+    original = copy.select_one("#original")
+    assert original.get_text() == "Bridge to close"
+    assert original["href"] == "/article/a.txt?q=bridge"
+    assert first.select_one("#original") is None
 
 
 def test_damaged_index_gives_a_503_that_says_to_rebuild(
@@ -307,3 +317,72 @@ def test_partial_matches_are_a_separate_group_outside_the_count(client: httpx.Cl
     heading = page.select_one("#more-heading")
     assert heading is not None and "some of the words" in heading.text
     assert len(page.select(".more-hits .hit")) == len(data["more_hits"])
+
+
+def test_article_page_keeps_the_query_and_links_its_speakers_and_places(
+    client: httpx.Client,
+) -> None:
+    page = _soup(client.get("/article/world/kyiv-rally.txt", params={"q": "rally"}))
+    assert all(a["href"].endswith("?q=rally") for a in page.select(".related a"))
+    assert "Section: world" in page.select_one(".story .meta").get_text()
+    speakers = {a.get_text(): a["href"] for a in page.select(".speakers a")}
+    assert speakers["Olena Marchenko"] == "/search?q=rally&speaker=Olena+Marchenko"
+    places = {a.get_text(): a["href"] for a in page.select(".places a")}
+    assert places["Kyiv"] == "/search?q=place%3A%22Kyiv%22"
+    found = client.get("/api/search", params={"q": "*", "speaker": "Olena Marchenko"}).json()
+    assert [hit["id"] for hit in found["hits"]] == ["world/kyiv-rally.txt"]
+    assert client.get("/api/search", params={"q": 'place:"Kyiv"'}).json()["total"] == 2
+
+
+def test_place_and_pattern_queries_rank_by_how_much_an_article_is_about_it(
+    ix: search.Index,
+) -> None:
+    for text in ("place:kyiv", "kyi*"):
+        scores = [hit.score for hit in ix.search(text).hits]
+        assert len(scores) >= 2 and len(set(scores)) == len(scores), text
+
+
+def test_help_covers_every_query_feature(client: httpx.Client) -> None:
+    text = client.get("/help").text
+    for feature in (
+        "place:",
+        "outlet:",
+        "since=",
+        "until=",
+        "sort=newest",
+        "view=quotes",
+        "date:[",
+    ):
+        assert feature in text, feature
+
+
+@pytest.fixture(scope="module")
+def quoted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """Three articles with five harbour quotations each: fifteen cards."""
+    folder = tmp_path_factory.mktemp("quoted")
+    write_quoted_articles(folder)
+    index_dir = tmp_path_factory.mktemp("quoted-ix")
+    build_index(folder, index_dir)
+    with open_index(index_dir) as ix:
+        transport = httpx.WSGITransport(app=make_app(ix))
+        with httpx.Client(transport=transport, base_url="http://t") as http:
+            yield http
+
+
+def test_quotes_view_pages_by_quote_and_marks_matched_words(quoted: httpx.Client) -> None:
+    first = _soup(quoted.get("/search", params={"q": "harbour", "view": "quotes"}))
+    second = _soup(quoted.get("/search", params={"q": "harbour", "view": "quotes", "page": "2"}))
+    assert len(first.select(".quote-card")) == 10
+    assert len(second.select(".quote-card")) == 5
+    assert first.select_one("#quotes-total").get_text() == "15"
+    assert first.select_one(".quote-card blockquote mark").get_text() == "harbour"
+    assert "Page 1 of 2" in first.select_one(".pages").get_text()
+    assert second.select_one('.pages a[rel="prev"]') is not None
+
+
+def test_quotes_view_is_in_the_json_api(quoted: httpx.Client) -> None:
+    data = quoted.get("/api/search", params={"q": "harbour", "view": "quotes"}).json()
+    assert data["view"] == "quotes" and data["quotes_total"] == 15 and data["pages"] == 2
+    assert len(data["quotes"]) == 10
+    assert "<mark>harbour</mark>" in data["quotes"][0]["text_html"]
+    assert {card["speaker"] for card in data["quotes"]} <= {"Ann Lee", "Raj Patel", "Maria Silva"}

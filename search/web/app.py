@@ -61,8 +61,8 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     @app.get("/search")
     def search_page() -> str:
         query, page, size = _search_args(app)
-        results = _run_search(index_(), query, page, size)
-        view = "quotes" if _arg("view") == "quotes" else "articles"
+        view = _view()
+        results = _run_search(index_(), query, page, size, view=view)
         state = _SearchState(
             query, size, results.filters, view, results.sort, _arg("since"), _arg("until")
         )
@@ -93,13 +93,15 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
             headline_html=mark(article.headline, terms),
             paragraphs_html=[mark(p, terms) for p in article.paragraphs],
             related=index_().related(article.id),
+            original=index_().original(article.id),
         )
 
     @app.get("/api/search")
     def search_api() -> str:
         query, page, size = _search_args(app)
         explain = _arg("explain").lower() in ("1", "true", "yes")
-        return _json(_run_search(index_(), query, page, size, explain=explain).to_dict())
+        results = _run_search(index_(), query, page, size, explain=explain, view=_view())
+        return _json(results.to_dict())
 
     @app.get("/api/articles/<article_id:path>/related")
     def related_api(article_id: str) -> str:
@@ -211,7 +213,13 @@ def _article(ix: Index, article_id: str) -> Any:
         bottle.abort(404, str(error))
 
 
-def _run_search(ix: Index, query: str, page: int, size: int, *, explain: bool = False) -> Any:
+def _view() -> str:
+    return "quotes" if _arg("view") == "quotes" else "articles"
+
+
+def _run_search(
+    ix: Index, query: str, page: int, size: int, *, explain: bool = False, view: str = "articles"
+) -> Any:
     """The search both the page and the JSON API run, from the URL's parameters."""
     try:
         return ix.search(
@@ -223,6 +231,7 @@ def _run_search(ix: Index, query: str, page: int, size: int, *, explain: bool = 
             sort=_arg("sort") or "relevance",
             since=_arg("since") or None,
             until=_arg("until") or None,
+            view=view,
         )
     except InvalidRequestError as error:  # a bad sort or date: say so, as for a bad page number
         bottle.abort(400, str(error))

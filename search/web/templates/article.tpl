@@ -1,11 +1,16 @@
 % rebase('base.tpl', title=title, query=query)
+% keep = '?' + urlencode({'q': query}) if query else ''
 <div class="layout">
 <article class="story">
   <p class="back"><a href="/search?{{urlencode({'q': query})}}">← Back to results</a></p>
+% if original:
+  <p class="notice repeats" role="note">This article repeats <a id="original" href="/article/{{quote(original.id)}}{{keep}}">{{original.headline}}</a>.</p>
+% end
   <h1>{{!headline_html}}</h1>
+% section = article.id.rsplit('/', 1)[0] if '/' in article.id else ''
 % meta = [m for m in (article.date, article.author, article.outlet) if m]
-% if meta:
-  <p class="meta">{{' · '.join(meta)}}</p>
+% if meta or section:
+  <p class="meta">{{' · '.join(meta)}}{{' · ' if meta and section else ''}}{{('Section: ' + section) if section else ''}}</p>
 % end
 % for number, paragraph in enumerate(paragraphs_html):
   <p id="p-{{number}}">{{!paragraph}}</p>
@@ -25,12 +30,22 @@
     </ul>
   </section>
 % end
+% if article.speakers:
+  <section class="speakers">
+    <h2>Speakers</h2>
+    <ul>
+%   for name in article.speakers:
+      <li><a href="/search?{{urlencode({'q': query or '*', 'speaker': name})}}">{{name}}</a></li>
+%   end
+    </ul>
+  </section>
+% end
 % if related:
   <section class="related">
     <h2>More like this</h2>
     <ul>
 %   for hit in related:
-      <li><a href="/article/{{quote(hit.id)}}">{{hit.headline}}</a></li>
+      <li><a href="/article/{{quote(hit.id)}}{{keep}}">{{hit.headline}}</a></li>
 %   end
     </ul>
   </section>
@@ -40,7 +55,7 @@
     <h2>Places</h2>
     <ul class="places">
 %   for p in article.locations:
-      <li>{{p.canonical}}{{' (' + p.name + ')' if p.name != p.canonical else ''}} <span class="meta">{{p.kind}}{{', ' + p.country if p.country else ''}}</span></li>
+      <li><a href="/search?{{urlencode({'q': 'place:"' + p.canonical.replace('"', '') + '"'})}}">{{p.canonical}}</a>{{' (' + p.name + ')' if p.name != p.canonical else ''}} <span class="meta">{{p.kind}}{{', ' + p.country if p.country else ''}}</span></li>
 %   end
     </ul>
   </section>

@@ -14,7 +14,7 @@
 <p>Type some words to search for.</p>
 % else:
 <p class="summary" role="status"><span id="total">{{results.total}}</span> {{'result' if results.total == 1 else 'results'}} for <strong>{{query}}</strong> <span class="elapsed">({{'%.0f' % (results.elapsed * 1000)}} ms)</span></p>
-%   if not results.hits and results.total:
+%   if not results.hits and results.total and view != 'quotes':
 <p>There is no page {{results.page}}: <a href="{{page_url(results.pages)}}">go to the last page</a>.</p>
 %   elif not results.hits and not results.more_hits:
 <div class="empty">
@@ -37,15 +37,16 @@
 </nav>
 </div>
 %   if view == 'quotes':
-%     cards = [(hit, q) for hit in results.hits for q in hit.matched_quotes]
-%     if not cards and results.hits:
-<p class="empty">No quotation on this page matches. Try <code>quotes:word</code> or <code>speaker:name</code>.</p>
+%     if not results.quotes and results.total:
+<p class="empty">No quotation matches. Try <code>quotes:word</code> or <code>speaker:name</code>.</p>
+%     elif results.quotes:
+<p class="summary"><span id="quotes-total">{{results.quotes_total}}</span> {{'quotation' if results.quotes_total == 1 else 'quotations'}} in the articles found</p>
 %     end
-<ol class="quote-cards">
-%     for hit, q in cards:
+<ol class="quote-cards" start="{{(results.page - 1) * results.page_size + 1}}">
+%     for card in results.quotes:
   <li class="quote-card">
-    <blockquote><a href="/article/{{quote(hit.id)}}?{{urlencode({'q': query})}}#p-{{q.paragraph}}">“{{q.text}}”</a></blockquote>
-    <p class="attribution">— <span class="speaker">{{q.speaker or 'unattributed'}}</span>, <cite>{{hit.headline}}</cite>{{', ' + hit.date if hit.date else ''}}</p>
+    <blockquote><a href="/article/{{quote(card.article_id)}}?{{urlencode({'q': query})}}#p-{{card.paragraph}}">“{{!card.text_html}}”</a></blockquote>
+    <p class="attribution">— <span class="speaker">{{card.speaker or 'unattributed'}}</span>, <cite>{{card.headline}}</cite>{{', ' + card.date if card.date else ''}}</p>
   </li>
 %     end
 </ol>
@@ -57,8 +58,8 @@
     <p class="snippet">{{!hit.snippet}}</p>
 %     if hit.similar:
     <p class="similar">+{{len(hit.similar)}} similar: 
-%       for n, other in enumerate(hit.similar):
-      <a href="/article/{{quote(other)}}?{{urlencode({'q': query})}}">{{other}}</a>{{', ' if n + 1 < len(hit.similar) else ''}}
+%       for n, (other, other_headline) in enumerate(zip(hit.similar, hit.similar_headlines)):
+      <a href="/article/{{quote(other)}}?{{urlencode({'q': query})}}">{{other_headline}}</a>{{', ' if n + 1 < len(hit.similar) else ''}}
 %       end
     </p>
 %     end
@@ -101,6 +102,9 @@
 </section>
 % if any(results.facets.values()) or results.histogram or state.since or state.until:
 <aside class="facets" aria-label="Filter the results">
+  <input type="checkbox" id="filters-toggle" class="filters-toggle">
+  <label for="filters-toggle" class="filters-label" id="filters-label">Filters</label>
+  <div class="facet-body">
 %   if results.histogram:
 %     top = max(results.histogram.values())
   <section class="histogram" aria-label="Results per year">
@@ -141,6 +145,7 @@
   </section>
 %     end
 %   end
+  </div>
 </aside>
 % end
 </div>
