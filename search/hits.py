@@ -107,6 +107,7 @@ def quote_cards(doc: Article, terms: Highlight, speaker_words: frozenset[str]) -
             headline=doc.headline,
             paragraph=q.paragraph,
             date=doc.date,
+            text=q.text,
         )
         for q in doc.quotes
         if body.any_within(q.start, q.end)

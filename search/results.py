@@ -52,6 +52,8 @@ class QuoteCard:
     headline: str
     paragraph: int
     date: str | None = None
+    #: The quotation as plain text (what the quote check is given).
+    text: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

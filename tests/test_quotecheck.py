@@ -149,3 +149,20 @@ def test_every_page_links_to_the_quote_check(client: httpx.Client) -> None:
     for path in ("/", "/search?q=kyiv", "/help"):
         page = BeautifulSoup(client.get(path).text, "html.parser")
         assert page.select_one('header a[href="/check"]') is not None, path
+
+
+def test_quote_cards_and_the_article_page_link_to_a_check_that_finds_the_quote(
+    syndicated: search.Index,
+) -> None:
+    http = httpx.Client(
+        transport=httpx.WSGITransport(app=make_app(syndicated)), base_url="http://t"
+    )
+    cards = BeautifulSoup(
+        http.get("/search", params={"q": "taxes", "view": "quotes"}).text, "html.parser"
+    )
+    article = BeautifulSoup(http.get("/article/daily.html").text, "html.parser")
+    for page in (cards, article):
+        link = page.select_one("a.check-link")
+        assert link is not None
+        answer = BeautifulSoup(http.get(link["href"]).text, "html.parser")
+        assert answer.select_one(".match .kind").get_text().startswith("verbatim")
