@@ -17,7 +17,7 @@ import struct
 import threading
 import time
 import zlib
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from search.articles import Article
+from search.cache import ByteLRU
 from search.engine import EmptyIndexError, has_index, index, qparser, query
 from search.errors import (
     ArticleNotFoundError,
@@ -57,8 +58,10 @@ from search.snippets import Highlight
 from search.spelling import SPELLING_FIELDS, closest, count_docs
 
 MAX_QUERY_CHARS = 500
-_CACHE_SIZE = 512
-_TERM_CACHE_SIZE = 4096
+#: Byte budgets of the caches, per process (a server worker holds one of each).
+RESULTS_CACHE_BYTES = 16 * 2**20
+POSTINGS_CACHE_BYTES = 48 * 2**20
+ARTICLES_CACHE_BYTES = 32 * 2**20
 _RELATED_TERMS = 20
 #: Words of a pasted quote searched for its candidates (the rarest ones).
 _QUOTE_TERMS = 6
@@ -113,10 +116,10 @@ class Index:
         except Exception as error:  # a damaged TOC raises anything from struct to pickle
             raise CorruptIndexError(str(self.index_dir), repr(error)) from error
         self._local = threading.local()
-        self._cache: OrderedDict[tuple[Any, ...], Results] = OrderedDict()
+        self._cache = ByteLRU[Results](RESULTS_CACHE_BYTES, _results_bytes)
         self._facet_postings: tuple[Any, Postings] | None = None
-        self._term_docs: OrderedDict[tuple[Any, str, str], frozenset[int]] = OrderedDict()
-        self._docs: OrderedDict[tuple[Any, int], Article] = OrderedDict()
+        self._term_docs = ByteLRU[frozenset[int]](POSTINGS_CACHE_BYTES, _set_bytes)
+        self._docs = ByteLRU[Article](ARTICLES_CACHE_BYTES, _article_bytes)
         self._open: list[Any] = []
         self._lock = threading.Lock()
         schema = self._ix.schema
@@ -183,19 +186,13 @@ class Index:
             dates,
             view,
         )
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
+        cached = self._cache.get(key)
         if cached is not None:
             return replace(cached, elapsed=time.perf_counter() - started, cached=True)
         results = self._search(query_text, page, page_size, explain, chosen, sort, dates, started)
         if view == "quotes":
             results = self._quotes(results, query_text, chosen, sort, dates)
-        with self._lock:
-            self._cache[key] = results
-            while len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
+        self._cache.put(key, results)
         return results
 
     def _search(
@@ -510,18 +507,14 @@ class Index:
     def _term_postings(self, reader: Any, field: str, text: str) -> frozenset[int]:
         """The documents holding a term, kept per index generation."""
         key = (reader.generation(), field, text)
-        with self._lock:
-            found = self._term_docs.get(key)
+        found = self._term_docs.get(key)
         if found is None:
             found = (
                 frozenset(reader.postings(field, text).all_ids())
                 if (field, text) in reader
                 else frozenset()
             )
-            with self._lock:
-                self._term_docs[key] = found
-                while len(self._term_docs) > _TERM_CACHE_SIZE:
-                    self._term_docs.popitem(last=False)
+            self._term_docs.put(key, found)
         return found
 
     def _matching(self, searcher: Any, q: Any) -> frozenset[int]:
@@ -549,14 +542,10 @@ class Index:
         """A hit's stored article, unpacked once per index generation (popular articles
         turn up in query after query)."""
         key = (searcher.reader().generation(), docnum)
-        with self._lock:
-            doc = self._docs.get(key)
+        doc = self._docs.get(key)
         if doc is None:
             doc = load_stored(searcher, docnum)
-            with self._lock:
-                self._docs[key] = doc
-                while len(self._docs) > _TERM_CACHE_SIZE:
-                    self._docs.popitem(last=False)
+            self._docs.put(key, doc)
         return doc
 
     def _postings(self, searcher: Any) -> Postings:
@@ -695,6 +684,25 @@ def run_search(searcher: Any, q: Any, **options: Any) -> Any:
         return searcher.search(q, **options)
     except IndexError:
         return searcher.search(q, optimize=False, **options)
+
+
+def _set_bytes(docs: frozenset[int]) -> int:
+    # A set slot and an int object per document, as CPython lays them out.
+    return 256 + 64 * len(docs)
+
+
+def _article_bytes(article: Article) -> int:
+    text = sum(map(len, article.paragraphs)) + sum(len(q.text) for q in article.quotes)
+    names = sum(1 + len(p.alternate_names) for p in article.locations)
+    return 2048 + 2 * text + 120 * names + 200 * len(article.quotes)
+
+
+def _results_bytes(results: Results) -> int:
+    hits = [*results.hits, *results.more_hits]
+    text = sum(len(h.snippet) + len(h.headline_html) for h in hits)
+    text += sum(len(card.text_html) + len(card.text) for card in results.quotes)
+    facets = sum(len(values) for values in results.facets.values())
+    return 4096 + 2 * text + 1024 * len(hits) + 150 * facets
 
 
 def open_index(index_dir: str | Path) -> Index:
