@@ -548,12 +548,18 @@ def _open_or_create(index_dir: Path, rebuild: bool) -> tuple[Any, Any, dict[str,
 
 
 def _writer(ix: Any, index_dir: Path, wait: float, notify: Callable[[str], None] | None) -> Any:
+    """The index's writer, waiting up to ``wait`` s for another indexer's lock.
+
+    Segments are written as separate files, not Whoosh's compound file: a reader
+    of a compound file copies each part into memory (BytesIO) per searcher, and
+    a server has one searcher per thread, so 8 threads held 8 copies of the
+    index (598 MB against 116 MB for the BBC corpus)."""
     try:
-        return ix.writer(limitmb=128)
+        return ix.writer(limitmb=128, compound=False)
     except LockError:
         if notify is not None:
             notify(f"Another indexer is writing to {index_dir}; waiting up to {wait:.0f} s for it")
     try:
-        return ix.writer(limitmb=128, timeout=wait, delay=0.25)
+        return ix.writer(limitmb=128, timeout=wait, delay=0.25, compound=False)
     except LockError as error:
         raise IndexLockedError(str(index_dir), wait) from error

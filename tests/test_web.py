@@ -294,7 +294,7 @@ def test_damaged_index_gives_a_503_that_says_to_rebuild(
     articles_copy: Path, tmp_path: Path
 ) -> None:
     build_index(articles_copy, tmp_path / "ix")
-    for segment in (tmp_path / "ix").glob("*.seg"):
+    for segment in (tmp_path / "ix").glob("MAIN_*.*"):  # a segment's files
         segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 3])
     with open_index(tmp_path / "ix") as ix:
         with pytest.raises(search.CorruptIndexError, match="to rebuild it"):
