@@ -232,7 +232,8 @@ def _serve(args: argparse.Namespace) -> int:
     with open_index(args.index) as ix:
         count = len(ix)
     print(
-        f"Serving {args.index} ({count} articles) on http://{args.host}:{args.port} "
+        f"Serving {args.index} ({count} article{'' if count == 1 else 's'}) "
+        f"on http://{args.host}:{args.port} "
         f"with {workers} process{'es' if workers > 1 else ''}",
         file=sys.stderr,
     )
