@@ -51,12 +51,12 @@ from typing import Any, TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import BBC, ROOT, require, table
+from search.folder import discover
+from search.queries import QUERYABLE_FIELDS
 
 PYTHON = sys.executable
 SCRIPT = str(Path(__file__).resolve())
 T = TypeVar("T")
-#: Names the indexer passes over (README, LICENSE…): not expected in the index.
-_NOT_ARTICLES = ("readme", "license", "licence", "copying", "changelog")
 
 
 # --------------------------------------------------------------------------- processes
@@ -182,15 +182,9 @@ def copy_corpus(corpus: Path, target: Path, files: int | None) -> None:
 
 
 def article_files(folder: Path) -> set[str]:
-    """Ids (relative paths) of the files the indexer should account for."""
-    ids = set()
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
-        if not path.name.lower().startswith(_NOT_ARTICLES):
-            ids.add(relative.as_posix())
-    return ids
+    """Ids (relative paths) of the files the indexer should account for: the indexer's
+    own discovery decides, so the two never disagree on what an article is."""
+    return {file.id for file in discover(folder)[0]}
 
 
 def change_folder(folder: Path, rng: random.Random, round_: int) -> None:
@@ -534,17 +528,10 @@ def live_indexing(
 
 # --------------------------------------------------------------------------- fuzz
 
-PUBLIC_FIELDS: tuple[str, ...] = (
-    "headline",
-    "body",
-    "quotes",
-    "speaker",
-    "locations",
-    "place",
-    "country",
-)
-PUBLIC_FIELDS += ("outlet", "author", "id")
+#: The fields a query may name (dates have their own kind of fuzz).
+PUBLIC_FIELDS = tuple(name for name in QUERYABLE_FIELDS if name != "date")
 INTERNAL_FIELDS: tuple[str, ...] = ("dupe_keys", "content_hash", "sketch", "dupe_group", "article")
+INTERNAL_FIELDS += ("id",)
 INTERNAL_FIELDS += ("facet_country", "facet_speaker", "facet_outlet", "facet_year")
 SYNTAX: tuple[str, ...] = (
     "(",

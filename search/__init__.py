@@ -73,9 +73,10 @@ def parse_article(path: str | Path) -> Article:
     with the corrections of the folder it is in (a ``corrections.jsonl`` above it)."""
     path = Path(path)
     article = extract(read_article(path))
-    for folder in path.resolve().parents:
+    where = path.resolve()
+    for folder in where.parents:
         if (folder / corrections.FILENAME).is_file():
-            article_id = path.resolve().relative_to(folder).as_posix()
+            article_id = where.relative_to(folder).as_posix()
             entries = corrections.load(folder)[0].get(article_id, [])
             return corrections.apply(dataclasses.replace(article, id=article_id), entries)[0]
     return article

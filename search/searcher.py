@@ -444,8 +444,8 @@ class Index:
         large the index (common words' lists grow with it)."""
         searcher = self._searcher()
         terms = dict.fromkeys(token.text for token in text_analyzer()(text))
-        present = [t for t in terms if searcher.doc_frequency("quotes", t)]
-        rarest = sorted(present, key=lambda t: searcher.doc_frequency("quotes", t))
+        counts = {term: searcher.doc_frequency("quotes", term) for term in terms}
+        rarest = sorted((term for term, n in counts.items() if n), key=counts.__getitem__)
         if not rarest:
             return []
         either = query.Or([query.Term("quotes", term) for term in rarest[:_QUOTE_TERMS]])

@@ -21,7 +21,7 @@ __all__ = ["default_workers", "serve"]
 
 
 def default_workers() -> int:
-    return os.cpu_count() or 1 if hasattr(os, "fork") else 1
+    return (os.cpu_count() or 1) if hasattr(os, "fork") else 1
 
 
 def serve(index_dir: str | Path, host: str, port: int, *, workers: int, threads: int) -> None:
