@@ -16,7 +16,7 @@ from search.engine import accent_map, analysis, fields
 
 #: Schema version, kept beside the index so an index from an older schema is rebuilt, not
 #: misread (a changed analyzer keeps the field names but changes every term).
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 _MARKER = "news-search.json"
 
 #: Facets: URL/API name → index field. Places are rolled up to their country.
@@ -67,8 +67,8 @@ def build_schema() -> fields.Schema:
         body=fields.TEXT(analyzer=text, stored=True),
         quotes=fields.TEXT(analyzer=text, stored=True),
         speaker=fields.TEXT(analyzer=names, stored=True),
-        # Every spelling of every place, so any of them finds the article. Names are
-        # folded, not stemmed: cheaper, and "Kyiv" or "Wales" has no other forms.
+        # One id term per resolved place (the names of unresolved ones): queries
+        # reach it from any spelling through the index's spelling map (spellings.py).
         locations=fields.TEXT(analyzer=names),
         place=fields.KEYWORD(commas=True, lowercase=True),
         country=fields.KEYWORD(commas=True, lowercase=True),

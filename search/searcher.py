@@ -56,6 +56,8 @@ from search.results import Hit, Results
 from search.schema import DEFAULT_FIELDS, schema_is_current, text_analyzer
 from search.snippets import Highlight
 from search.spelling import SPELLING_FIELDS, closest, count_docs
+from search.spellings import Reader as SpellingReader
+from search.spellings import expand as expand_places
 
 MAX_QUERY_CHARS = 500
 #: Byte budgets of the caches, per process (a server worker holds one of each).
@@ -122,6 +124,7 @@ class Index:
         self._docs = ByteLRU[Article](ARTICLES_CACHE_BYTES, _article_bytes)
         self._open: list[Any] = []
         self._lock = threading.Lock()
+        self._spellings = SpellingReader(self.index_dir)
         schema = self._ix.schema
         self._parsers = {
             group: parser(schema, group) for group in (qparser.AndGroup, qparser.OrGroup)
@@ -581,8 +584,13 @@ class Index:
         if text:
             schema = self._ix.schema
             try:
-                all_words = tame(self._parsers[qparser.AndGroup].parse(text), schema)
-                any_words = tame(self._parsers[qparser.OrGroup].parse(text), schema)
+                places = self._spellings.current()
+                all_words = expand_places(
+                    tame(self._parsers[qparser.AndGroup].parse(text), schema), places
+                )
+                any_words = expand_places(
+                    tame(self._parsers[qparser.OrGroup].parse(text), schema), places
+                )
                 if usable(all_words) and usable(any_words):
                     return all_words, any_words, None
             except Exception:
@@ -594,8 +602,9 @@ class Index:
         words = " ".join(re.findall(r"\w+", _OPERATORS.sub(lambda m: m.group().lower(), text)))
         if not words:
             return None
-        all_words = self._parsers[qparser.AndGroup].parse(words)
-        any_words = self._parsers[qparser.OrGroup].parse(words)
+        places = self._spellings.current()
+        all_words = expand_places(self._parsers[qparser.AndGroup].parse(words), places)
+        any_words = expand_places(self._parsers[qparser.OrGroup].parse(words), places)
         if not usable(all_words):
             return None
         return all_words, any_words, (words if words != text else None)
