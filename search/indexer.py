@@ -485,14 +485,12 @@ _ANALYSERS = {
 
 
 def analysed(fields: dict[str, Any]) -> dict[str, Any]:
-    """``fields`` with each text field as its list of index terms; the text itself is
-    kept as the stored value (``_stored_NAME``)."""
+    """``fields`` with each text field as its list of index terms."""
     done = dict(fields)
     for name, analyzer in _ANALYSERS.items():
         text = fields.get(name)
         if isinstance(text, str):
             done[name] = [token.text for token in analyzer()(text)]
-            done[f"_stored_{name}"] = text
     return done
 
 

@@ -416,7 +416,10 @@ class Index:
         if docnum is None:
             raise ArticleNotFoundError(article_id)
         # Whoosh's default of 5 terms often finds nothing on real text.
-        similar = searcher.more_like(docnum, "body", numterms=_RELATED_TERMS, top=limit * 3)
+        body = self._stored(searcher, docnum).body
+        similar = searcher.more_like(
+            docnum, "body", text=body, numterms=_RELATED_TERMS, top=limit * 3
+        )
         copies = self._postings(searcher).copies
         shown: list[Any] = []
         for hit in similar:
