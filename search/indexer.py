@@ -485,13 +485,23 @@ _ANALYSERS = {
 
 
 def analysed(fields: dict[str, Any]) -> dict[str, Any]:
-    """``fields`` with each text field as its list of index terms."""
+    """``fields`` with each text field as its list of index terms (and, for a stored
+    one, the text itself as its stored value: ``_stored_NAME``)."""
     done = dict(fields)
+    stored = _stored_text_fields()
     for name, analyzer in _ANALYSERS.items():
         text = fields.get(name)
         if isinstance(text, str):
             done[name] = [token.text for token in analyzer()(text)]
+            if name in stored:
+                done[f"_stored_{name}"] = text
     return done
+
+
+@functools.cache
+def _stored_text_fields() -> frozenset[str]:
+    schema = build_schema()
+    return frozenset(name for name in _ANALYSERS if schema[name].stored)
 
 
 def _countries(article: Article) -> list[str]:
