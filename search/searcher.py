@@ -665,26 +665,21 @@ def _is_term_or(q: Any) -> bool:
     )
 
 
-#: Hits asked for before the documents wanted are handed to Whoosh as a filter instead
-#: (a filtered search scores every match; an unfiltered one skips blocks of postings
-#: that cannot reach the top).
-_MAX_UNFILTERED = 250
-
-
 def _ranked(searcher: Any, q: Any, count: int, docs: frozenset[int], among: int = 0) -> list[Any]:
     """The ``count`` best-scoring of ``docs`` for the query.
 
     ``docs`` is usually most of the ``among`` documents ``q`` matches, so the hits
     not in it are skipped in Python, asking for as many more as are skipped on
-    average (on a syndicated archive, nine copies of each story); handing Whoosh a
-    large document set as a filter costs more than the search itself. Only when
-    that does not fill the page, or ``docs`` is a small part, is the set a filter."""
+    average, when they are few. When they are many (on a syndicated archive, nine
+    copies of each story) ``docs`` is handed to Whoosh as a filter: it then reads
+    every match but scores only those kept, where asking for ten times the hits
+    scored ever more of them (BBC ×10 syndicated: median 47 → 19 ms)."""
     if count <= 0 or not docs:
         return []
     # Ask for as many more hits as the skipped ones (copies, other facets) make up.
     share = len(docs) / among if among > len(docs) else 1.0
     limit = math.ceil(count / share) + 8
-    limit = limit if limit <= _MAX_UNFILTERED else 0
+    limit = limit if limit <= 2 * count + 8 else 0
     for _ in range(2 if limit else 0):
         results = run_search(searcher, q, limit=limit)
         kept = [hit for hit in results if hit.docnum in docs]
