@@ -216,8 +216,15 @@ def _parse(args: argparse.Namespace) -> int:
             print(f"{key}: {value}")
     print()
     for number, paragraph in enumerate(article.paragraphs):
-        print(f"[{number}] {paragraph}")
-    _section("Quotes", [f'"{q.text}" — {q.speaker or "unknown"}' for q in article.quotes])
+        restored = " (restored by a correction)" if number in article.restored else ""
+        print(f"[{number}]{restored} {paragraph}")
+    _section(
+        "Quotes",
+        [
+            f'"{q.text}" — {q.speaker or "unknown"}{_CORRECTED if q.corrected else ""}'
+            for q in article.quotes
+        ],
+    )
     _section("Places", [_place_line(p) for p in article.locations])
     _section("Removed as boilerplate", [f"{r.reason}: {r.text}" for r in article.removed])
     if article.corrected:
@@ -247,9 +254,14 @@ def _section(title: str, lines: list[str]) -> None:
         print(f"  - {line}")
 
 
+#: How `parse` marks a value that comes from the corrections file.
+_CORRECTED = " [correction]"
+
+
 def _place_line(place: Any) -> str:
     where = f", {place.country}" if place.country else ""
-    return f"{place.name} → {place.canonical} ({place.kind}{where})"
+    mark = _CORRECTED if place.corrected else ""
+    return f"{place.name} → {place.canonical} ({place.kind}{where}){mark}"
 
 
 def _plain(marked: str, bold: bool) -> str:
