@@ -91,7 +91,7 @@ def load(folder: Path) -> tuple[dict[str, list[Correction]], list[str]]:
     found: dict[str, list[Correction]] = {}
     problems = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = _read_whole_lines(path).splitlines()
     except (OSError, UnicodeDecodeError) as error:
         return {}, [f"{path.name} cannot be read, so no correction was applied ({error})"]
     for number, text in enumerate(lines, 1):
@@ -265,6 +265,15 @@ def append(folder: Path, data: dict[str, Any]) -> None:
                 raise
     except OSError as error:
         raise _write_error(error, path) from error
+
+
+def _read_whole_lines(path: Path) -> str:
+    """The file's text, read under a shared lock so a line being appended is read
+    whole or not at all."""
+    with path.open("rb") as handle:
+        if sys.platform != "win32":
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+        return handle.read().decode("utf-8")
 
 
 @contextmanager

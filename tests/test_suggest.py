@@ -145,6 +145,8 @@ def test_a_post_from_another_site_or_with_no_origin_is_refused(
         ({"kind": "speaker", "target": "quote:0", "speaker": "Tom Lund"}, "already the speaker"),
         ({"kind": "rename", "target": "quote:0"}, "Choose what to correct"),
         ({"kind": "restore", "target": "quote:0"}, "Choose the quote"),
+        ({"kind": "resolve", "target": "place:0", "country": "Norway"}, "two-letter ISO"),
+        ({"kind": "resolve", "target": "place:0"}, "or its country, or both"),
     ],
 )
 def test_a_suggestion_must_name_one_of_the_articles_own_passages(
@@ -191,6 +193,21 @@ def test_a_wrongly_removed_line_can_be_restored_and_is_then_searchable(
     assert [hit["id"] for hit in hits] == ["a.txt"]
     restored = _soup(client.get("/article/a.txt")).select_one("p.restored")
     assert restored["id"] == "p-1" and "restored by a correction" in restored.get_text()
+
+
+def test_a_place_can_be_resolved_and_the_country_facet_follows(
+    client: httpx.Client, folder: Path
+) -> None:
+    form = _form(client, "resolve", "place:0", canonical="Tromsø", country="se")
+    confirm = client.post("/corrections/a.txt", data=form, headers=SAME_SITE)
+    assert "to Tromsø, SE (now Tromsø, NO)" in _soup(confirm).select_one(".change").get_text()
+    hidden = {i["name"]: i["value"] for i in _soup(confirm).select("form input[type=hidden]")}
+    assert client.post("/corrections/a.txt", data=hidden, headers=SAME_SITE).status_code == 303
+    assert _lines(folder)[0]["country"] == "SE"
+    place = _soup(client.get("/article/a.txt")).select_one(".places li")
+    assert "SE" in place.get_text() and place.select_one(".correction") is not None
+    countries = client.get("/api/search", params={"q": "harbour"}).json()["facets"]["country"]
+    assert "Sweden" in [facet["value"] for facet in countries]
 
 
 def test_a_full_disk_or_a_read_only_file_is_an_error_page_not_a_500(

@@ -35,26 +35,34 @@ from search.indexer import build_index
 from search.searcher import Index
 from search.textfiles import DEFAULT_MAX_BYTES, read_bytes
 
-__all__ = ["MAX_SPEAKER_CHARS", "Suggestion", "add_routes", "same_origin"]
+__all__ = ["MAX_NAME_CHARS", "Suggestion", "add_routes", "same_origin"]
 
-#: A speaker is a name and maybe a role ("Anna Berg, the harbour master"), not a paragraph.
-MAX_SPEAKER_CHARS = 100
+#: A speaker or a place is a name, maybe with a role ("Anna Berg, the harbour master").
+MAX_NAME_CHARS = 100
 #: How long a suggestion waits for another indexer (a `search index` run) before
 #: saying the correction is saved but not yet shown.
 REINDEX_WAIT = 10.0
 _TARGET = re.compile(r"(quote|place|removed):(\d{1,5})")
-_KINDS = {"speaker": ("quote",), "drop": ("quote", "place"), "restore": ("removed",)}
+_KINDS = {
+    "speaker": ("quote",),
+    "resolve": ("place",),
+    "drop": ("quote", "place"),
+    "restore": ("removed",),
+}
+_COUNTRY = re.compile(r"[A-Z]{2}")
 
 
 @dataclass(frozen=True)
 class Suggestion:
     """One correction a reader asked for, checked against the article it is for."""
 
-    kind: str  # speaker, drop, restore
+    kind: str  # speaker, resolve, drop, restore
     target: str  # quote:N, place:N, removed:N
     passage: str  # the quote's words, the place's name, the removed line
     before: str  # what the article says now
     speaker: str = ""
+    canonical: str = ""  # a place's name as resolved
+    country: str = ""  # ISO 3166 alpha-2
 
     def change(self) -> dict[str, Any]:
         """The correction's keys, for :func:`search.corrections.entry`."""
@@ -63,12 +71,18 @@ class Suggestion:
         which = "quote" if self.target.startswith("quote") else "place"
         if self.kind == "drop":
             return {which: self.passage, "drop": True}
+        if self.kind == "resolve":
+            given = {"canonical": self.canonical, "country": self.country}
+            return {which: self.passage, **{k: v for k, v in given.items() if v}}
         return {which: self.passage, "speaker": self.speaker}
 
     def describe(self) -> str:
         """The change in words, for the confirmation page."""
         if self.kind == "speaker":
             return f"Change the speaker of “{self.passage}” from {self.before} to {self.speaker}."
+        if self.kind == "resolve":
+            to = ", ".join(filter(None, (self.canonical, self.country)))
+            return f"Resolve the place “{self.passage}” to {to} (now {self.before})."
         if self.kind == "restore":
             return f"Put this line, removed as boilerplate ({self.before}), back in the article."
         what = "quote" if self.target.startswith("quote") else "place"
@@ -143,6 +157,8 @@ def add_routes(app: bottle.Bottle, render: Callable[..., str]) -> None:
                     "kind": suggestion.kind,
                     "target": suggestion.target,
                     "speaker": suggestion.speaker,
+                    "canonical": suggestion.canonical,
+                    "country": suggestion.country,
                     "confirm": "yes",
                 },
             )
@@ -177,7 +193,7 @@ def _suggestion(article: Article, form: Any) -> Suggestion | str:
     kind = _field(form, "kind")
     match = _TARGET.fullmatch(_field(form, "target"))
     if kind not in _KINDS:
-        return "Choose what to correct: a speaker, something to remove, or a line to restore."
+        return "Choose what to correct: a speaker, a place, something to remove, or a line."
     if match is None or match[1] not in _KINDS[kind]:
         return "Choose the quote, place or line to correct from the article's own."
     items: dict[str, tuple[Any, ...]] = {
@@ -192,7 +208,8 @@ def _suggestion(article: Article, form: Any) -> Suggestion | str:
     if match[1] == "quote":
         passage, before = item.text, item.speaker or "nobody"
     elif match[1] == "place":
-        passage, before = item.name, item.canonical
+        passage = item.name
+        before = ", ".join(filter(None, (item.canonical, item.country)))
     else:
         passage, before = item.text, item.reason
     speaker = ""
@@ -200,11 +217,21 @@ def _suggestion(article: Article, form: Any) -> Suggestion | str:
         speaker = _clean(_field(form, "speaker"))
         if not speaker:
             return "Give the name of who said it."
-        if len(speaker) > MAX_SPEAKER_CHARS:
-            return f"A speaker is at most {MAX_SPEAKER_CHARS} characters."
+        if len(speaker) > MAX_NAME_CHARS:
+            return f"A speaker is at most {MAX_NAME_CHARS} characters."
         if speaker == item.speaker:
             return f"{speaker} is already the speaker of that quote."
-    return Suggestion(kind, match.group(), passage, before, speaker)
+    canonical = country = ""
+    if kind == "resolve":
+        canonical = _clean(_field(form, "canonical"))
+        country = _clean(_field(form, "country")).upper()
+        if not canonical and not country:
+            return "Give the place's name as it should read, or its country, or both."
+        if len(canonical) > MAX_NAME_CHARS:
+            return f"A place name is at most {MAX_NAME_CHARS} characters."
+        if country and not _COUNTRY.fullmatch(country):
+            return "A country is its two-letter ISO code, such as GB or UA."
+    return Suggestion(kind, match.group(), passage, before, speaker, canonical, country)
 
 
 def _source_problem(folder: Path, article: Article) -> str | None:

@@ -20,6 +20,20 @@
       <button type="submit">Suggest speaker</button>
     </form>
 %   end
+%   if article.locations:
+    <form class="suggest-place" method="post" action="{{action}}">
+      <input type="hidden" name="sha" value="{{article.content_hash}}">
+      <input type="hidden" name="kind" value="resolve">
+      <label>Place <select name="target">
+%     for number, p in enumerate(article.locations):
+        <option value="place:{{number}}">{{p.name}} → {{p.canonical}}{{', ' + p.country if p.country else ''}}</option>
+%     end
+      </select></label>
+      <label>is really <input name="canonical" maxlength="100" autocomplete="off" placeholder="name, e.g. Georgia"></label>
+      <label>in the country <input name="country" maxlength="2" autocomplete="off" placeholder="ISO code, e.g. GE" pattern="[A-Za-z]{2}"></label>
+      <button type="submit">Suggest place</button>
+    </form>
+%   end
 %   if article.quotes or article.locations:
     <form class="suggest-drop" method="post" action="{{action}}">
       <input type="hidden" name="sha" value="{{article.content_hash}}">
