@@ -14,9 +14,10 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from search import build_index, open_index
+from search import build_index, cli, open_index
 from search.corrections import FILENAME
-from search.web import make_app
+from search.engine import index
+from search.web import make_app, suggest
 
 BASE = "http://news.test"
 SAME_SITE = {"Origin": BASE}
@@ -223,6 +224,30 @@ def test_a_full_disk_or_a_read_only_file_is_an_error_page_not_a_500(
     locked = client.post("/corrections/a.txt", data=form, headers=SAME_SITE)
     assert locked.status_code == 503 and "not saved" in locked.text
     assert "writable" in locked.text
+
+
+def test_a_busy_index_keeps_the_correction_and_says_when_it_will_show(
+    client: httpx.Client, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(suggest, "REINDEX_WAIT", 0.2)
+    form = _form(client, "drop", "place:0", confirm="yes")
+    other = index.open_dir(str(folder.parent / "ix")).writer()  # another indexer's lock
+    try:
+        response = client.post("/corrections/a.txt", data=form, headers=SAME_SITE)
+    finally:
+        other.cancel()
+    assert response.status_code == 202 and "next `python -m search index` run" in response.text
+    assert _lines(folder)[0]["drop"] is True
+    build_index(folder, folder.parent / "ix")
+    assert client.get("/api/articles/a.txt").json()["locations"] == []
+
+
+def test_serve_refuses_a_corrections_folder_that_does_not_exist(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["serve", "--index", str(folder.parent / "ix"), "--corrections", str(folder / "no")]
+    assert cli.main(argv) == 2
+    assert "give --corrections the folder the index was built from" in capsys.readouterr().err
 
 
 def test_two_processes_appending_at_once_never_interleave_lines(tmp_path: Path) -> None:

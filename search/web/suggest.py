@@ -177,7 +177,7 @@ def add_routes(app: bottle.Bottle, render: Callable[..., str]) -> None:
                 "error.tpl",
                 title="Correction saved",
                 query="",
-                status=202,
+                status="Correction saved",
                 message=(
                     f"The correction was saved to {corrections.FILENAME}, but the article "
                     f"could not be re-indexed yet ({error}). It will show after the next "
