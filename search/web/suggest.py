@@ -30,7 +30,7 @@ import bottle
 
 from search import corrections
 from search.articles import Article, content_hash
-from search.errors import ArticleError, ArticleNotFoundError, SearchError
+from search.errors import ArticleError, ArticleNotFoundError
 from search.indexer import build_index
 from search.searcher import Index
 from search.textfiles import DEFAULT_MAX_BYTES, read_bytes
@@ -171,7 +171,9 @@ def add_routes(app: bottle.Bottle, render: Callable[..., str]) -> None:
             return refuse(503, str(error))
         try:
             build_index(where, ix.index_dir, only=[article.id], workers=0, wait=REINDEX_WAIT)
-        except SearchError as error:
+        except Exception as error:
+            # A busy or read-only index, or an indexer bug: the correction is in the
+            # file either way, and the next index run applies it.
             bottle.response.status = 202
             return render(
                 "error.tpl",
