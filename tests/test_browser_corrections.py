@@ -166,10 +166,10 @@ def test_a_form_on_another_site_cannot_write(page: Page, writable: Site) -> None
     path = writable.folder / FILENAME
     before = path.read_bytes() if path.exists() else b""
     page.goto(writable.url + "/article/fares.txt")
-    sha = page.locator("form.suggest-speaker input[name=sha]").get_attribute("value")
+    sha = page.locator("form.suggest-speaker input[name=version]").get_attribute("value")
     evil = (
         f'<form method="post" action="{writable.url}/corrections/fares.txt">'
-        f'<input name="sha" value="{sha}"><input name="kind" value="speaker">'
+        f'<input name="version" value="{sha}"><input name="kind" value="speaker">'
         '<input name="target" value="quote:0"><input name="speaker" value="Mallory">'
         '<input name="confirm" value="yes"><button>go</button></form>'
     ).encode()

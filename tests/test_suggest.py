@@ -67,8 +67,8 @@ def _soup(response: httpx.Response) -> BeautifulSoup:
 
 
 def _form(client: httpx.Client, kind: str, target: str, **extra: str) -> dict[str, str]:
-    sha = _soup(client.get("/article/a.txt")).select_one("input[name=sha]")["value"]
-    return {"sha": sha, "kind": kind, "target": target, **extra}
+    sha = _soup(client.get("/article/a.txt")).select_one("input[name=version]")["value"]
+    return {"version": sha, "kind": kind, "target": target, **extra}
 
 
 def _speaker_facet(client: httpx.Client) -> dict[str, int]:
@@ -87,7 +87,7 @@ def test_a_read_only_server_says_how_to_enable_corrections_and_refuses_writes(
     page = _soup(read_only.get("/article/a.txt"))
     assert "--corrections SEEDS_DIR" in page.select_one(".suggest").get_text()
     assert page.select(".suggest form") == []
-    form = {"sha": "x", "kind": "speaker", "target": "quote:0", "speaker": "Anna Berg"}
+    form = {"version": "x", "kind": "speaker", "target": "quote:0", "speaker": "Anna Berg"}
     response = read_only.post("/corrections/a.txt", data={**form, "confirm": "yes"})
     assert response.status_code == 403
     assert "read-only" in response.text
@@ -162,7 +162,7 @@ def test_a_suggestion_must_name_one_of_the_articles_own_passages(
 def test_a_suggestion_for_an_article_changed_since_is_refused(
     client: httpx.Client, folder: Path
 ) -> None:
-    stale = {**_form(client, "drop", "place:0"), "sha": "0" * 64, "confirm": "yes"}
+    stale = {**_form(client, "drop", "place:0"), "version": "0" * 64, "confirm": "yes"}
     assert client.post("/corrections/a.txt", data=stale, headers=SAME_SITE).status_code == 409
     (folder / "a.txt").write_text(STORY + "\nEdited after indexing.\n")
     edited = client.post(
@@ -172,6 +172,14 @@ def test_a_suggestion_for_an_article_changed_since_is_refused(
     )
     assert edited.status_code == 409 and "has changed since it was indexed" in edited.text
     assert not (folder / FILENAME).exists()
+
+
+def test_a_confirmation_sent_twice_writes_once(client: httpx.Client, folder: Path) -> None:
+    form = _form(client, "drop", "quote:0", confirm="yes")
+    assert client.post("/corrections/a.txt", data=form, headers=SAME_SITE).status_code == 303
+    again = client.post("/corrections/a.txt", data=form, headers=SAME_SITE)
+    assert again.status_code == 409 and "changed since you opened it" in again.text
+    assert len(_lines(folder)) == 1
 
 
 def test_a_speaker_is_stored_as_text_and_shown_escaped(client: httpx.Client, folder: Path) -> None:

@@ -104,6 +104,7 @@ def make_app(
             related=index_().related(article.id),
             original=index_().original(article.id),
             writable=app.config["search.corrections"] is not None,
+            form_version=suggest.version,
             saved=app.config["search.corrections"] is not None and _arg("corrected") == "1",
         )
 

@@ -12,12 +12,13 @@ came from this site (``Origin``, or ``Referer``, naming the ``Host`` it was sent
 to; ``Sec-Fetch-Site`` where sent): another site cannot make a visitor's
 browser write here. Everything in a suggestion is checked against the article
 as indexed: the quote, place or removed line must be one of its own, the article
-must not have changed since the page was opened, and the file in the folder must
-still be the one indexed.
+(its file, and the corrections applied to it) must not have changed since the
+page was opened, and the file in the folder must still be the one indexed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -35,7 +36,7 @@ from search.indexer import build_index
 from search.searcher import Index
 from search.textfiles import DEFAULT_MAX_BYTES, read_bytes
 
-__all__ = ["MAX_NAME_CHARS", "Suggestion", "add_routes", "same_origin"]
+__all__ = ["MAX_NAME_CHARS", "Suggestion", "add_routes", "same_origin", "version"]
 
 #: A speaker or a place is a name, maybe with a role ("Anna Berg, the harbour master").
 MAX_NAME_CHARS = 100
@@ -89,6 +90,16 @@ class Suggestion:
         return f"Remove the {what} “{self.passage}”: it is not one."
 
 
+def version(article: Article) -> str:
+    """What a form names the article by: its file's hash and the corrections applied.
+
+    A form for an older version is refused, so a suggestion (or a confirmation
+    sent twice) never lands on a passage that moved: once a quote is dropped,
+    "quote:1" is another quote."""
+    state = "\n".join([article.content_hash, *article.corrected])
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
 def same_origin(request: bottle.BaseRequest) -> bool:
     """Did the browser send this from a page of this site? Browsers send ``Origin``
     with every POST (``Referer`` as a fallback, kept same-origin by our
@@ -137,7 +148,7 @@ def add_routes(app: bottle.Bottle, render: Callable[..., str]) -> None:
         except ArticleNotFoundError as error:
             return refuse(404, str(error))
         form = bottle.request.forms
-        if _field(form, "sha") != article.content_hash:
+        if _field(form, "version") != version(article):
             return refuse(
                 409,
                 "The article has changed since you opened it: reload it and suggest again.",
@@ -153,7 +164,7 @@ def add_routes(app: bottle.Bottle, render: Callable[..., str]) -> None:
                 article=article,
                 suggestion=suggestion,
                 fields={
-                    "sha": article.content_hash,
+                    "version": version(article),
                     "kind": suggestion.kind,
                     "target": suggestion.target,
                     "speaker": suggestion.speaker,

@@ -67,6 +67,6 @@
     </ul>
   </section>
 % end
-% include('suggest.tpl', article=article, writable=writable)
+% include('suggest.tpl', article=article, writable=writable, form_version=form_version)
 </aside>
 </div>

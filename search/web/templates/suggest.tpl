@@ -1,5 +1,6 @@
 % # "Suggest a correction": the forms when the server takes corrections, else how to turn it on.
 % action = '/corrections/' + quote(article.id)
+% version = form_version(article)
 <section class="suggest">
   <details>
     <summary><h2>Suggest a correction</h2></summary>
@@ -9,7 +10,7 @@
     <p class="meta">Each correction is checked on the next page before it is saved to the folder's <code>corrections.jsonl</code>.</p>
 %   if article.quotes:
     <form class="suggest-speaker" method="post" action="{{action}}">
-      <input type="hidden" name="sha" value="{{article.content_hash}}">
+      <input type="hidden" name="version" value="{{version}}">
       <input type="hidden" name="kind" value="speaker">
       <label>Quote <select name="target">
 %     for number, q in enumerate(article.quotes):
@@ -22,7 +23,7 @@
 %   end
 %   if article.locations:
     <form class="suggest-place" method="post" action="{{action}}">
-      <input type="hidden" name="sha" value="{{article.content_hash}}">
+      <input type="hidden" name="version" value="{{version}}">
       <input type="hidden" name="kind" value="resolve">
       <label>Place <select name="target">
 %     for number, p in enumerate(article.locations):
@@ -36,7 +37,7 @@
 %   end
 %   if article.quotes or article.locations:
     <form class="suggest-drop" method="post" action="{{action}}">
-      <input type="hidden" name="sha" value="{{article.content_hash}}">
+      <input type="hidden" name="version" value="{{version}}">
       <input type="hidden" name="kind" value="drop">
       <label>Not a quote or place <select name="target">
 %     for number, q in enumerate(article.quotes):
@@ -51,7 +52,7 @@
 %   end
 %   if article.removed:
     <form class="suggest-restore" method="post" action="{{action}}">
-      <input type="hidden" name="sha" value="{{article.content_hash}}">
+      <input type="hidden" name="version" value="{{version}}">
       <input type="hidden" name="kind" value="restore">
       <label>Removed as boilerplate <select name="target">
 %     for number, r in enumerate(article.removed):
