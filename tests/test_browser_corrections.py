@@ -4,12 +4,14 @@ against the real server (`serve --corrections`, two gunicorn worker processes)."
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,11 @@ def _folder(root: Path) -> Path:
     folder.mkdir()
     (folder / "harbour.txt").write_text(HARBOUR)
     (folder / "fares.txt").write_text(FARES)
+    for number in range(6):
+        (folder / f"school-{number}.txt").write_text(
+            f"School {number} to open a new library\n\n"
+            f'"Pupils in school {number} will read more," said Head Teacher {number}.\n'
+        )
     build_index(folder, root / "index")
     return folder
 
@@ -184,6 +191,34 @@ def test_a_form_on_another_site_cannot_write(page: Page, writable: Site) -> None
             page.get_by_role("button", name="go").click()
     expect(page.locator("body")).to_contain_text("only from this site")
     assert (path.read_bytes() if path.exists() else b"") == before
+
+
+def test_two_workers_taking_suggestions_at_once_keep_every_line_and_apply_each(
+    writable: Site,
+) -> None:
+    ids = [f"school-{number}.txt" for number in range(6)]
+
+    def suggest(article_id: str) -> int:
+        # A worker's first correction loads the extractors' data (the gazetteer): seconds.
+        with httpx.Client(
+            base_url=writable.url, headers={"Origin": writable.url}, timeout=60
+        ) as client:
+            page = client.get(f"/article/{article_id}").text
+            version = re.search(r'name="version" value="(\w+)"', page)
+            assert version is not None
+            form = {"version": version[1], "kind": "speaker", "target": "quote:0"}
+            form |= {"speaker": f"Reader of {article_id}", "confirm": "yes"}
+            return client.post(f"/corrections/{article_id}", data=form).status_code
+
+    with ThreadPoolExecutor(len(ids)) as pool:
+        assert list(pool.map(suggest, ids)) == [303] * len(ids)
+    lines = [json.loads(line) for line in (writable.folder / FILENAME).read_text().splitlines()]
+    assert sorted(line["speaker"] for line in lines if line["article"] in ids) == sorted(
+        f"Reader of {article_id}" for article_id in ids
+    )
+    for article_id in ids:
+        speakers = httpx.get(f"{writable.url}/api/articles/{article_id}").json()["quotes"]
+        assert [q["speaker"] for q in speakers] == [f"Reader of {article_id}"]
 
 
 def test_a_read_only_server_shows_how_to_enable_and_writes_nothing(
