@@ -78,7 +78,7 @@ def parse_article(path: str | Path) -> Article:
         if (folder / corrections.FILENAME).is_file():
             article_id = where.relative_to(folder).as_posix()
             entries = corrections.load(folder)[0].get(article_id, [])
-            return corrections.correct(dataclasses.replace(read, id=article_id), extract, entries)[
-                0
-            ]
+            read = dataclasses.replace(read, id=article_id)
+            corrected, _ = corrections.correct(read, extract, entries)
+            return corrected
     return extract(read)
