@@ -72,11 +72,13 @@ def parse_article(path: str | Path) -> Article:
     """Read and extract one article file (boilerplate removed, quotes and places found),
     with the corrections of the folder it is in (a ``corrections.jsonl`` above it)."""
     path = Path(path)
-    article = extract(read_article(path))
+    read = read_article(path)
     where = path.resolve()
     for folder in where.parents:
         if (folder / corrections.FILENAME).is_file():
             article_id = where.relative_to(folder).as_posix()
             entries = corrections.load(folder)[0].get(article_id, [])
-            return corrections.apply(dataclasses.replace(article, id=article_id), entries)[0]
-    return article
+            read = dataclasses.replace(read, id=article_id)
+            corrected, _ = corrections.correct(read, extract, entries)
+            return corrected
+    return extract(read)

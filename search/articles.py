@@ -37,6 +37,8 @@ class Quote:
     paragraph: int
     start: int
     end: int
+    #: The speaker (or the quote itself) comes from the newsroom's corrections file.
+    corrected: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Place:
     latitude: float | None = None
     longitude: float | None = None
     alternate_names: tuple[str, ...] = ()
+    #: The resolution (or the place itself) comes from the newsroom's corrections file.
+    corrected: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class Article:
     removed: tuple[RemovedLine, ...] = ()
     #: Values set by the newsroom's corrections file rather than by extraction.
     corrected: tuple[str, ...] = ()
+    #: Paragraphs (by number) that boilerplate removal dropped and a correction put back.
+    restored: tuple[int, ...] = ()
 
     @property
     def body(self) -> str:
@@ -103,6 +109,7 @@ class Article:
         ]
         data["removed"] = [dict(vars(r)) for r in self.removed]
         data["corrected"] = list(self.corrected)
+        data["restored"] = list(self.restored)
         return data
 
     @classmethod
@@ -117,6 +124,7 @@ class Article:
         )
         values["removed"] = tuple(RemovedLine(**r) for r in values.get("removed", ()))
         values["corrected"] = tuple(values.get("corrected", ()))
+        values["restored"] = tuple(values.get("restored", ()))
         return cls(**values)
 
 

@@ -1,7 +1,8 @@
 """The command line: parse arguments, call the library, print.
 
 Every option has an environment-variable fallback (SEARCH_INDEX, SEARCH_SEEDS,
-SEARCH_HOST, SEARCH_PORT) so ``make run`` and deployments configure it alike.
+SEARCH_HOST, SEARCH_PORT, SEARCH_CORRECTIONS) so ``make run`` and deployments
+configure it alike.
 """
 
 from __future__ import annotations
@@ -119,6 +120,14 @@ def _parser() -> argparse.ArgumentParser:
         help="server processes (env SEARCH_WORKERS; default: one per core; 1: one process)",
     )
     serve.add_argument("--threads", type=int, default=8, help="threads per process")
+    serve.add_argument(
+        "--corrections",
+        metavar="SEEDS_DIR",
+        default=env("SEARCH_CORRECTIONS") or None,
+        help="take corrections from the article page, writing them to SEEDS_DIR/"
+        "corrections.jsonl (the folder the index was built from; env SEARCH_CORRECTIONS; "
+        "default: read-only)",
+    )
     serve.set_defaults(run=_serve)
     return parser
 
@@ -216,8 +225,15 @@ def _parse(args: argparse.Namespace) -> int:
             print(f"{key}: {value}")
     print()
     for number, paragraph in enumerate(article.paragraphs):
-        print(f"[{number}] {paragraph}")
-    _section("Quotes", [f'"{q.text}" — {q.speaker or "unknown"}' for q in article.quotes])
+        restored = " (restored by a correction)" if number in article.restored else ""
+        print(f"[{number}]{restored} {paragraph}")
+    _section(
+        "Quotes",
+        [
+            f'"{q.text}" — {q.speaker or "unknown"}{_CORRECTED if q.corrected else ""}'
+            for q in article.quotes
+        ],
+    )
     _section("Places", [_place_line(p) for p in article.locations])
     _section("Removed as boilerplate", [f"{r.reason}: {r.text}" for r in article.removed])
     if article.corrected:
@@ -229,6 +245,11 @@ def _serve(args: argparse.Namespace) -> int:
     from search.web.server import default_workers, serve
 
     workers = args.workers or default_workers()
+    if args.corrections and not os.path.isdir(args.corrections):
+        raise SearchError(
+            f"No folder of articles at {args.corrections}: give --corrections the folder "
+            "the index was built from"
+        )
     with open_index(args.index) as ix:
         count = len(ix)
     print(
@@ -237,7 +258,17 @@ def _serve(args: argparse.Namespace) -> int:
         f"with {workers} process{'es' if workers > 1 else ''}",
         file=sys.stderr,
     )
-    serve(args.index, args.host, args.port, workers=workers, threads=args.threads)
+    if args.corrections:
+        where = os.path.join(args.corrections, "corrections.jsonl")
+        print(f"Taking corrections from the article pages into {where}", file=sys.stderr)
+    serve(
+        args.index,
+        args.host,
+        args.port,
+        workers=workers,
+        threads=args.threads,
+        corrections=args.corrections,
+    )
     return 0
 
 
@@ -247,9 +278,14 @@ def _section(title: str, lines: list[str]) -> None:
         print(f"  - {line}")
 
 
+#: How `parse` marks a value that comes from the corrections file.
+_CORRECTED = " [correction]"
+
+
 def _place_line(place: Any) -> str:
     where = f", {place.country}" if place.country else ""
-    return f"{place.name} → {place.canonical} ({place.kind}{where})"
+    mark = _CORRECTED if place.corrected else ""
+    return f"{place.name} → {place.canonical} ({place.kind}{where}){mark}"
 
 
 def _plain(marked: str, bold: bool) -> str:

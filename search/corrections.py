@@ -11,25 +11,45 @@ corrects and what to do, and the article's SHA-256 when it was written::
     {"article": "sport/101.txt", "sha256": "…", "quote": "download play", "drop": true}
     {"article": "sport/101.txt", "sha256": "…", "place": "Twickenham", "country": "GB"}
     {"article": "world/7.txt", "sha256": "…", "place": "Nokia", "drop": true}
+    {"article": "world/7.txt", "sha256": "…", "restore": "Ask the doctor: a new column"}
+
+``restore`` puts back a line that boilerplate removal dropped (keyed by the
+line's text): it returns to the body where it stood, so it is searchable, and
+its quotes and places are found again.
 
 An entry applies to the article with that id whose content still has that hash,
 so it is applied again after every re-index and never to another article; when
 the article has changed since, the entry is reported as stale and not applied.
 A passage that is no longer found is reported too.
+
+Entries are appended under an exclusive lock on the file (:func:`append`), so
+two server processes taking suggestions at once never interleave their lines,
+and a write that fails half-way (a full disk) is cut back off.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
-from collections.abc import Iterable
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from search.articles import Article, Place
+from search.errors import SearchError
+from search.extract.places import find_places
+from search.extract.quotes import find_quotes
 from search.folder import CORRECTIONS as FILENAME
+
+if sys.platform != "win32":
+    import fcntl
 
 _ACTIONS = ("speaker", "drop", "country", "canonical")
 
@@ -46,9 +66,12 @@ class Correction:
     drop: bool = False
     country: str | None = None
     canonical: str | None = None
+    restore: str | None = None  # a line removed as boilerplate, to put back
     line: int = 0  # where it stands in the file, for messages
 
     def describe(self) -> str:
+        if self.restore is not None:
+            return f"line “{_short(self.restore)}” restored"
         what = f"quote “{_short(self.quote)}”" if self.quote else f"place {self.place}"
         if self.drop:
             return f"{what} dropped"
@@ -68,7 +91,7 @@ def load(folder: Path) -> tuple[dict[str, list[Correction]], list[str]]:
     found: dict[str, list[Correction]] = {}
     problems = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = _read_whole_lines(path).splitlines()
     except (OSError, UnicodeDecodeError) as error:
         return {}, [f"{path.name} cannot be read, so no correction was applied ({error})"]
     for number, text in enumerate(lines, 1):
@@ -99,6 +122,9 @@ def apply(article: Article, corrections: Iterable[Correction]) -> tuple[Article,
     done: list[str] = []
     skipped: list[str] = []
     for correction in corrections:
+        if correction.restore is not None:
+            skipped.append(f"correction (line {correction.line}): restoring needs correct()")
+            continue
         if correction.sha256 != article.content_hash:
             skipped.append(f"stale correction (line {correction.line}): the article changed")
             continue
@@ -111,7 +137,9 @@ def apply(article: Article, corrections: Iterable[Correction]) -> tuple[Article,
                 quotes = [q for i, q in enumerate(quotes) if i not in at]
             else:
                 for i in at:
-                    quotes[i] = dataclasses.replace(quotes[i], speaker=correction.speaker)
+                    quotes[i] = dataclasses.replace(
+                        quotes[i], speaker=correction.speaker, corrected=True
+                    )
         else:
             at = [i for i, p in enumerate(places) if _same(p.name, correction.place or "")]
             if not at and (correction.drop or not correction.canonical):
@@ -127,14 +155,76 @@ def apply(article: Article, corrections: Iterable[Correction]) -> tuple[Article,
                         country=correction.country or places[i].country,
                         alternate_names=(),
                         geonameid=None,
+                        corrected=True,
                     )
             else:  # a place extraction missed
                 places.append(_new_place(correction))
         done.append(correction.describe())
     corrected = dataclasses.replace(
-        article, quotes=tuple(quotes), locations=tuple(places), corrected=tuple(done)
+        article,
+        quotes=tuple(quotes),
+        locations=tuple(places),
+        corrected=(*article.corrected, *done),
     )
     return corrected, skipped
+
+
+def correct(
+    read: Article, extractor: Callable[[Article], Article], corrections: Iterable[Correction]
+) -> tuple[Article, list[str]]:
+    """``read`` (as read from its file) extracted by ``extractor``, with its corrections
+    applied, and a reason for each correction not applied: the indexer's and
+    ``search parse``'s one path from a file and its corrections to what is indexed."""
+    corrections = list(corrections)
+    restores = [c for c in corrections if c.restore is not None]
+    article, skipped = _restore(read, extractor(read), restores)
+    article, more = apply(article, [c for c in corrections if c.restore is None])
+    return article, skipped + more
+
+
+def _restore(
+    read: Article, extracted: Article, restores: list[Correction]
+) -> tuple[Article, list[str]]:
+    """Put lines removed as boilerplate back where they stood in ``read``.
+
+    The restored body is searched for quotes and places again with the standard
+    extractors (a custom extractor's boilerplate rule would drop the line again)."""
+    wanted: set[str] = set()
+    done: list[str] = []
+    skipped: list[str] = []
+    for correction in restores:
+        text = correction.restore or ""
+        if correction.sha256 != read.content_hash:
+            skipped.append(f"stale correction (line {correction.line}): the article changed")
+        elif not any(_same(r.text, text) for r in extracted.removed):
+            skipped.append(f"correction (line {correction.line}): no such removed line any more")
+        else:
+            wanted.add(_folded(text))
+            done.append(correction.describe())
+    if not wanted:
+        return extracted, skipped
+    kept = list(extracted.paragraphs)
+    paragraphs: list[str] = []
+    restored: list[int] = []
+    at = 0
+    for paragraph in read.paragraphs:
+        if at < len(kept) and paragraph == kept[at]:
+            paragraphs.append(paragraph)
+            at += 1
+        elif _folded(paragraph) in wanted:
+            restored.append(len(paragraphs))
+            paragraphs.append(paragraph)
+    paragraphs += kept[at:]  # an extractor that rewrote paragraphs: keep what it kept
+    article = dataclasses.replace(
+        extracted,
+        paragraphs=tuple(paragraphs),
+        removed=tuple(r for r in extracted.removed if _folded(r.text) not in wanted),
+        quotes=tuple(find_quotes(paragraphs, extracted.headline)),
+        locations=tuple(find_places(extracted.headline, paragraphs)),
+        corrected=(*extracted.corrected, *done),
+        restored=tuple(restored),
+    )
+    return article, skipped
 
 
 def entry(article: Article, **change: Any) -> dict[str, Any]:
@@ -144,10 +234,83 @@ def entry(article: Article, **change: Any) -> dict[str, Any]:
     return data
 
 
+class CorrectionWriteError(SearchError):
+    """The corrections file cannot be written (a read-only folder, a full disk).
+    Nothing was added to it."""
+
+
+#: Threads of one process take turns here; processes take turns on the file's lock.
+_APPENDING = threading.Lock()
+
+
 def append(folder: Path, data: dict[str, Any]) -> None:
-    """Add one correction to ``folder``'s file (created if need be)."""
-    with (folder / FILENAME).open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(data, ensure_ascii=False) + "\n")
+    """Add one correction to ``folder``'s file (created if need be), as one whole line.
+
+    Raises :class:`CorrectionWriteError` when it cannot be written; the file is
+    then as it was."""
+    path = folder / FILENAME
+    line = (json.dumps(data, ensure_ascii=False) + "\n").encode()
+    try:
+        with _APPENDING, _locked_file(path) as fd:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                line = b"\n" + line  # a hand edit left the last line open
+            try:
+                written = 0
+                while written < len(line):
+                    written += os.write(fd, line[written:])
+                os.fsync(fd)
+            except OSError:
+                _cut_back(fd, size)
+                raise
+    except OSError as error:
+        raise _write_error(error, path) from error
+
+
+def _read_whole_lines(path: Path) -> str:
+    """The file's text, read under a shared lock so a line being appended is read
+    whole or not at all."""
+    with path.open("rb") as handle:
+        if sys.platform != "win32":
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+        return handle.read().decode("utf-8")
+
+
+@contextmanager
+def _locked_file(path: Path) -> Iterator[int]:
+    """The file open for appending, held under an exclusive lock (flock: it is
+    released if the process dies, so a killed worker cannot block the others)."""
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        if sys.platform != "win32":
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _cut_back(fd: int, size: int) -> None:
+    """Leave no half line behind for load() to trip on; the write's own error is the
+    one to report, so a file that cannot be cut (a device) is left as it is."""
+    with suppress(OSError):
+        os.ftruncate(fd, size)
+
+
+def _write_error(error: OSError, path: Path) -> CorrectionWriteError:
+    """A write error as a message that names the next step."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return CorrectionWriteError(
+            f"No space left on the disk holding {path}: the correction was not saved. "
+            "Free some space and suggest it again."
+        )
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return CorrectionWriteError(
+            f"Cannot write {path} ({error.strerror}): the correction was not saved. Make the "
+            "file and its folder writable by the server, or add the line to the file by hand."
+        )
+    return CorrectionWriteError(
+        f"Writing {path} failed ({error.strerror or error}): the correction was not saved."
+    )
 
 
 def _parse(data: Any, line: int) -> Correction:
@@ -156,9 +319,15 @@ def _parse(data: Any, line: int) -> Correction:
     for key in ("article", "sha256"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise ValueError(f"needs {key!r}")
-    if (data.get("quote") is None) == (data.get("place") is None):
-        raise ValueError("needs either 'quote' or 'place'")
-    if not any(data.get(key) for key in _ACTIONS):
+    passages = [key for key in ("quote", "place", "restore") if data.get(key) is not None]
+    if len(passages) != 1:
+        raise ValueError("needs either 'quote' or 'place' (or 'restore' with a line)")
+    if passages == ["restore"]:
+        if not isinstance(data["restore"], str) or not data["restore"].strip():
+            raise ValueError("'restore' takes the text of the line to put back")
+        if any(data.get(key) for key in _ACTIONS):
+            raise ValueError("'restore' takes no other change")
+    elif not any(data.get(key) for key in _ACTIONS):
         raise ValueError(f"says nothing to do: give one of {', '.join(_ACTIONS)}")
     if data.get("quote") is not None and (data.get("country") or data.get("canonical")):
         raise ValueError("a quote takes 'speaker' or 'drop'")
@@ -172,12 +341,20 @@ def _parse(data: Any, line: int) -> Correction:
 def _new_place(correction: Correction) -> Place:
     name = correction.place or ""
     return Place(
-        name=name, canonical=correction.canonical or name, kind="other", country=correction.country
+        name=name,
+        canonical=correction.canonical or name,
+        kind="other",
+        country=correction.country,
+        corrected=True,
     )
 
 
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return _folded(a) == _folded(b)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _short(text: str | None) -> str:
@@ -185,4 +362,14 @@ def _short(text: str | None) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-__all__ = ["FILENAME", "Correction", "append", "apply", "entry", "load", "version"]
+__all__ = [
+    "FILENAME",
+    "Correction",
+    "CorrectionWriteError",
+    "append",
+    "apply",
+    "correct",
+    "entry",
+    "load",
+    "version",
+]

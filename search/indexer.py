@@ -21,7 +21,7 @@ import threading
 import time
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -103,6 +103,7 @@ def build_index(
     extractor: Callable[[Article], Article] = extract,
     workers: int | None = None,
     rebuild: bool = False,
+    only: Collection[str] | None = None,
 ) -> IndexStats:
     """Bring the index at ``index_dir`` in line with the articles in ``seeds_dir``.
 
@@ -114,6 +115,8 @@ def build_index(
     (default: one when there is a second core and the caller's script would not
     be re-run by it; 0 to do everything here). ``rebuild`` builds the index anew;
     a damaged index is rebuilt without asking (``IndexStats.rebuilt`` says why).
+    ``only`` brings just the articles with these ids up to date, leaving the rest
+    of the index alone (the web app re-indexes an article it took a correction for).
     A full disk or a read-only folder raises :class:`IndexWriteError` after
     removing what the run had written, leaving the previous index as it was.
     """
@@ -123,7 +126,7 @@ def build_index(
         raise SearchError(f"No folder of articles at {folder}: give the folder to index")
     index_dir = Path(index_dir)
     run = functools.partial(
-        _run, folder, index_dir, max_bytes, wait, notify, extractor, workers, progress
+        _run, folder, index_dir, max_bytes, wait, notify, extractor, workers, progress, only
     )
     try:
         try:
@@ -150,11 +153,15 @@ def _run(
     extractor: Callable[[Article], Article],
     workers: int | None,
     progress: bool,
+    only: Collection[str] | None,
     rebuild: bool,
 ) -> IndexStats:
     stats = IndexStats()
     ix, searcher, indexed, stats.rebuilt = _open_or_create(index_dir, rebuild)
     files, stats.ignored, stats.warnings = discover(folder)
+    if only is not None and not stats.rebuilt:
+        files = [file for file in files if file.id in only]
+        indexed = {key: value for key, value in indexed.items() if key in only}
     corrections, unreadable = corrections_file.load(folder)
     stats.warnings += [FileProblem(printable(folder / FILENAME), line) for line in unreadable]
     groups = _Groups(searcher.reader())
@@ -306,7 +313,7 @@ def _prepare(todo: _Todo, *, extractor: Callable[[Article], Article], max_bytes:
     path = printable(file.path)
     try:
         read = read_article(file.path, article_id=file.id, data=todo.data, max_bytes=max_bytes)
-        article, notes = corrections_file.apply(extractor(read), todo.corrections)
+        article, notes = corrections_file.correct(read, extractor, todo.corrections)
     except ArticleError as error:
         return _Prepared(path, file.id, {}, problem=error.reason)
     except Exception as error:  # a parser bug must not cost the rest of the folder

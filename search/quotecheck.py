@@ -4,9 +4,11 @@ Given a pasted quote, perhaps misremembered, shortened or re-punctuated, find th
 indexed quotations that match it best. Two steps:
 
 1. Candidates from the index: the articles whose ``quotes`` field holds the
-   pasted words, through the ordinary search (BM25 favours the rare words, which
-   survive paraphrase best), so a check costs one search at any index size.
-2. Alignment: each candidate quote is aligned with the pasted text word by word
+   pasted text's rarest words (they survive paraphrase best, and their posting
+   lists stay short at any index size), ranked by the IDF of the words held
+   (:meth:`search.Index.quoted`).
+2. Alignment: each candidate quote that shares enough words to reach a
+   paraphrase's score is aligned with the pasted text word by word
    (rapidfuzz's Indel alignment, that is the longest common subsequence, on
    words folded for case, accents and punctuation). Quote words outside the
    aligned stretch are the rest of a longer quote, not differences: a pasted
@@ -156,7 +158,7 @@ def words(text: str) -> list[str]:
 def compare(pasted: list[str], quote: Any, article: Any) -> QuoteMatch:
     """Align the pasted words with one indexed quote."""
     found = words(quote.text)
-    steps = _diff(pasted, found)
+    steps = _diff(pasted, found) if _may_match(pasted, found) else []
     partial = bool(steps) and (steps[0].kind == "missing" or steps[-1].kind == "missing")
     # Quote words before and after the pasted stretch are the rest of a longer quote.
     while steps and steps[0].kind == "missing":
@@ -189,6 +191,15 @@ def compare(pasted: list[str], quote: Any, article: Any) -> QuoteMatch:
         flags=flags,
         partial=partial and score > 0,
     )
+
+
+def _may_match(pasted: list[str], found: list[str]) -> bool:
+    """Can the alignment score reach PARAPHRASE? The words two texts have in common
+    in order are at most the words they share, so a quote sharing too few is
+    "different" without aligning it (most candidates' other quotes are)."""
+    known = frozenset(pasted)
+    shared = sum(1 for word in found if word in known)  # at least the words shared
+    return bool(shared) and 2 * shared / (len(pasted) + shared) >= PARAPHRASE
 
 
 def _candidates(ix: Index, text: str) -> list[tuple[Any, Any]]:
@@ -233,6 +244,8 @@ def _numbers(text: str) -> list[str]:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # most quotes: nothing to decompose
+        return text.lower()
     text = text.replace("’", "'").replace("‘", "'")
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))

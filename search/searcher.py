@@ -449,23 +449,33 @@ class Index:
 
     @_reads_index
     def quoted(self, text: str, *, limit: int = 40) -> list[Article]:
-        """The articles whose quotes hold most of the words of ``text`` (BM25 over the
-        quotes field, any word), each followed by its near-duplicate copies: the quote
+        """The articles whose quotes hold most of the words of ``text`` (the rarest
+        words weigh most), each followed by its near-duplicate copies: the quote
         check's candidates, without the snippets, facets and counts of a search.
 
-        Only the rarest words are searched: they single out a quote, survive a
-        misremembering best, and their short posting lists keep this fast however
-        large the index (common words' lists grow with it)."""
+        Only the rarest words are looked up: they single out a quote, survive a
+        misremembering best, and their posting lists are short however large the
+        index. Articles are ranked by the IDF of the words they hold (the same
+        words in a longer article count the same: a quote is in it or not), from
+        the posting lists as sets, which are kept per index generation; BM25
+        scoring every posting in Whoosh's matchers was most of a check's time."""
         searcher = self._searcher()
+        reader = searcher.reader()
         terms = dict.fromkeys(token.text for token in text_analyzer()(text))
         counts = {term: searcher.doc_frequency("quotes", term) for term in terms}
         rarest = sorted((term for term, n in counts.items() if n), key=counts.__getitem__)
         if not rarest:
             return []
-        either = query.Or([query.Term("quotes", term) for term in rarest[:_QUOTE_TERMS]])
-        found = run_search(searcher, either, limit=limit)
+        total = reader.doc_count_all()
+        weight: defaultdict[int, float] = defaultdict(float)
+        for term in rarest[:_QUOTE_TERMS]:
+            idf = math.log(1 + total / counts[term])
+            for docnum in self._term_postings(reader, "quotes", term):
+                weight[docnum] += idf
+        # Posting lists leave deleted documents out already.
+        found = sorted(weight, key=weight.__getitem__, reverse=True)[:limit]
         copies = self._postings(searcher).copies
-        docs = [d for hit in found for d in (hit.docnum, *sorted(copies.get(hit.docnum, ())))]
+        docs = [d for docnum in found for d in (docnum, *sorted(copies.get(docnum, ())))]
         return [self._stored(searcher, docnum) for docnum in dict.fromkeys(docs)]
 
     def check_quote(self, text: str, *, speaker: str | None = None, limit: int = 10) -> QuoteCheck:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import search
-from search import build_index, open_index, parse_article
+from search import build_index, cli, open_index, parse_article
 from search.corrections import FILENAME, append, entry
 
 STORY = (
@@ -118,3 +118,63 @@ def test_a_corrections_file_that_is_not_utf8_is_reported_not_fatal(
     stats = build_index(folder, tmp_path / "ix")
     assert stats.added == 2
     assert "cannot be read" in stats.warnings[0].reason
+
+
+BOILERPLATE = "Source: the quay will open first, the harbour board said."
+
+
+def test_a_line_removed_as_boilerplate_is_restored_in_place_and_searchable(
+    folder: Path, tmp_path: Path
+) -> None:
+    (folder / "a.txt").write_text(STORY.replace("Repairs", f"{BOILERPLATE}\n\nRepairs"))
+    article = parse_article(folder / "a.txt")
+    assert [r.text for r in article.removed] == [BOILERPLATE]
+    append(folder, entry(article, restore=BOILERPLATE))
+    stats = build_index(folder, tmp_path / "ix", rebuild=True)
+    assert stats.warnings == []
+    with open_index(tmp_path / "ix") as ix:
+        restored = ix.article("a.txt")
+        assert restored.paragraphs[1] == BOILERPLATE and restored.restored == (1,)
+        assert restored.removed == ()
+        assert restored.corrected == (f"line “{BOILERPLATE[:39]}…” restored",)
+        assert [hit.id for hit in ix.search("quay").hits] == ["a.txt"]
+    (folder / "a.txt").write_text(STORY.replace("Repairs", f"{BOILERPLATE}\n\nNew repairs"))
+    stats = build_index(folder, tmp_path / "ix")
+    assert [w.reason for w in stats.warnings] == ["stale correction (line 1): the article changed"]
+    with open_index(tmp_path / "ix") as ix:
+        assert ix.search("quay").total == 0
+
+
+def test_parse_marks_what_came_from_a_correction(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (folder / "a.txt").write_text(STORY.replace("Repairs", f"{BOILERPLATE}\n\nRepairs"))
+    article = parse_article(folder / "a.txt")
+    append(folder, entry(article, restore=BOILERPLATE))
+    append(folder, entry(article, quote=article.quotes[0].text, speaker="Anna Berg"))
+    assert cli.main(["parse", str(folder / "a.txt")]) == 0
+    out = capsys.readouterr().out
+    assert f"[1] (restored by a correction) {BOILERPLATE}" in out
+    assert '"The harbour will reopen in spring," — Anna Berg [correction]' in out
+    assert "Removed as boilerplate (0)" in out
+
+
+def test_a_restore_names_a_line_and_nothing_else(folder: Path) -> None:
+    article = parse_article(folder / "a.txt")
+    with pytest.raises(ValueError, match="takes no other change"):
+        entry(article, restore="Source: x", speaker="y")
+    with pytest.raises(ValueError, match="either 'quote' or 'place'"):
+        entry(article, restore="Source: x", quote="y", speaker="z")
+
+
+def test_reindexing_only_some_articles_leaves_the_rest_as_they_were(
+    folder: Path, tmp_path: Path
+) -> None:
+    build_index(folder, tmp_path / "ix")
+    (folder / "b.txt").write_text(STORY.replace("Harbour row", "Harbour row, updated"))
+    _correct_a(folder)
+    stats = build_index(folder, tmp_path / "ix", only=["a.txt"])
+    assert (stats.updated, stats.added, stats.removed, stats.documents) == (1, 0, 0, 2)
+    assert _speakers(tmp_path / "ix", "a.txt") == ["Anna Berg"]
+    with open_index(tmp_path / "ix") as ix:
+        assert ix.article("b.txt").headline == "Harbour row again"  # not re-read yet

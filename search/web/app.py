@@ -22,6 +22,7 @@ from search.quotecheck import check_quote
 from search.schema import FACETS
 from search.searcher import MAX_PAGE_SIZE, Index
 from search.snippets import Highlight, mark
+from search.web import suggest
 
 _HERE = Path(__file__).parent
 _TEMPLATES = [str(_HERE / "templates")]
@@ -38,11 +39,19 @@ _DEFAULT_PAGE_SIZE = 10
 FACET_LABELS = {"country": "Places", "speaker": "Speakers", "outlet": "Outlets", "year": "Years"}
 
 
-def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle:
-    """Build the WSGI app over an open index (which the caller closes)."""
+def make_app(
+    ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE, corrections: str | Path | None = None
+) -> bottle.Bottle:
+    """Build the WSGI app over an open index (which the caller closes).
+
+    The app only reads, unless ``corrections`` names the article folder the index
+    was built from: then the article page takes suggested corrections, writes them
+    to that folder's corrections file and re-indexes the article (search.web.suggest).
+    """
     app = bottle.Bottle()
     app.config["search.index"] = ix
     app.config["search.page_size"] = page_size
+    app.config["search.corrections"] = str(corrections) if corrections else None
 
     def index_() -> Index:
         return app.config["search.index"]  # type: ignore[no-any-return]
@@ -94,6 +103,9 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
             paragraphs_html=[mark(p, terms) for p in article.paragraphs],
             related=index_().related(article.id),
             original=index_().original(article.id),
+            writable=app.config["search.corrections"] is not None,
+            form_version=suggest.version,
+            saved=app.config["search.corrections"] is not None and _arg("corrected") == "1",
         )
 
     @app.get("/api/search")
@@ -144,6 +156,7 @@ def make_app(ix: Index, *, page_size: int = _DEFAULT_PAGE_SIZE) -> bottle.Bottle
     def static(filename: str) -> Any:
         return bottle.static_file(filename, root=_STATIC)
 
+    suggest.add_routes(app, _page)
     for status in (400, 404, 405, 500, 503):
         app.error(status)(_error_page)
     return app

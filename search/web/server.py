@@ -24,19 +24,37 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) if hasattr(os, "fork") else 1
 
 
-def serve(index_dir: str | Path, host: str, port: int, *, workers: int, threads: int) -> None:
+def serve(
+    index_dir: str | Path,
+    host: str,
+    port: int,
+    *,
+    workers: int,
+    threads: int,
+    corrections: str | Path | None = None,
+) -> None:
     """Serve the index until interrupted. Open it once before calling this, so that a
-    missing or damaged index stops with its message before any worker starts."""
+    missing or damaged index stops with its message before any worker starts.
+    ``corrections``: the article folder, to take corrections from the article page
+    (:func:`search.web.make_app`); read-only without it."""
     if workers <= 1 or not hasattr(os, "fork"):
         import waitress
 
         with open_index(index_dir) as ix:
-            waitress.serve(make_app(ix), host=host, port=port, threads=threads, ident="news-search")
+            app = make_app(ix, corrections=corrections)
+            waitress.serve(app, host=host, port=port, threads=threads, ident="news-search")
         return
-    _gunicorn_app(index_dir, host, port, workers, threads).run()
+    _gunicorn_app(index_dir, host, port, workers, threads, corrections).run()
 
 
-def _gunicorn_app(index_dir: str | Path, host: str, port: int, workers: int, threads: int) -> Any:
+def _gunicorn_app(
+    index_dir: str | Path,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    corrections: str | Path | None,
+) -> Any:
     from gunicorn.app.base import BaseApplication
 
     class Application(BaseApplication):  # type: ignore[misc]
@@ -60,6 +78,6 @@ def _gunicorn_app(index_dir: str | Path, host: str, port: int, workers: int, thr
 
         def load(self) -> Any:
             # In each worker, after the fork: its own index, searchers and caches.
-            return make_app(open_index(index_dir))
+            return make_app(open_index(index_dir), corrections=corrections)
 
     return Application()

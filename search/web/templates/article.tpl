@@ -6,6 +6,9 @@
 % if original:
   <p class="notice repeats" role="note">This article repeats <a id="original" href="/article/{{quote(original.id)}}{{keep}}">{{original.headline}}</a>.</p>
 % end
+% if saved:
+  <p class="notice saved" role="status">Your correction was saved to the corrections file and is shown below.</p>
+% end
   <h1>{{!headline_html}}</h1>
 % section = article.id.rsplit('/', 1)[0] if '/' in article.id else ''
 % meta = [m for m in (article.date, article.author, article.outlet) if m]
@@ -13,7 +16,11 @@
   <p class="meta">{{' · '.join(meta)}}{{' · ' if meta and section else ''}}{{('Section: ' + section) if section else ''}}</p>
 % end
 % for number, paragraph in enumerate(paragraphs_html):
+%   if number in article.restored:
+  <p id="p-{{number}}" class="restored">{{!paragraph}} <span class="correction" title="Removed as boilerplate, put back by a correction">restored by a correction</span></p>
+%   else:
   <p id="p-{{number}}">{{!paragraph}}</p>
+%   end
 % end
 % if article.url:
   <p class="meta">Original: <a href="{{article.url}}" rel="noopener noreferrer">{{article.url}}</a></p>
@@ -25,7 +32,7 @@
     <h2>Quotes</h2>
     <ul class="quotes">
 %   for q in article.quotes:
-      <li><blockquote><a href="#p-{{q.paragraph}}">“{{q.text}}”</a></blockquote><p class="speaker">— {{q.speaker or 'unattributed'}} · <a class="check-link" href="/check?{{urlencode({'quote': q.text, 'speaker': q.speaker or ''})}}">Check this quote</a></p></li>
+      <li><blockquote><a href="#p-{{q.paragraph}}">“{{q.text}}”</a></blockquote><p class="speaker">— {{q.speaker or 'unattributed'}}{{!' <span class="correction" title="Set by the newsroom\'s corrections file">correction</span>' if q.corrected else ''}} · <a class="check-link" href="/check?{{urlencode({'quote': q.text, 'speaker': q.speaker or ''})}}">Check this quote</a></p></li>
 %   end
     </ul>
   </section>
@@ -55,10 +62,11 @@
     <h2>Places</h2>
     <ul class="places">
 %   for p in article.locations:
-      <li><a href="/search?{{urlencode({'q': 'place:"' + p.canonical.replace('"', '') + '"'})}}">{{p.canonical}}</a>{{' (' + p.name + ')' if p.name != p.canonical else ''}} <span class="meta">{{p.kind}}{{', ' + p.country if p.country else ''}}</span></li>
+      <li><a href="/search?{{urlencode({'q': 'place:"' + p.canonical.replace('"', '') + '"'})}}">{{p.canonical}}</a>{{' (' + p.name + ')' if p.name != p.canonical else ''}} <span class="meta">{{p.kind}}{{', ' + p.country if p.country else ''}}</span>{{!' <span class="correction" title="Set by the newsroom\'s corrections file">correction</span>' if p.corrected else ''}}</li>
 %   end
     </ul>
   </section>
 % end
+% include('suggest.tpl', article=article, writable=writable, form_version=form_version)
 </aside>
 </div>
