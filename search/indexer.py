@@ -159,13 +159,13 @@ def _run(
     stats = IndexStats()
     ix, searcher, indexed, stats.rebuilt = _open_or_create(index_dir, rebuild)
     files, stats.ignored, stats.warnings = discover(folder)
+    spellings = place_spellings.SpellingMap(index_dir, fresh=not indexed)
     if only is not None and not stats.rebuilt:
         files = [file for file in files if file.id in only]
         indexed = {key: value for key, value in indexed.items() if key in only}
     corrections, unreadable = corrections_file.load(folder)
     stats.warnings += [FileProblem(printable(folder / FILENAME), line) for line in unreadable]
     groups = _Groups(searcher.reader())
-    spellings = place_spellings.SpellingMap(index_dir, fresh=not indexed)
     seen: set[str] = set()
     todo: list[_Todo] = []
     writer = None

@@ -88,3 +88,14 @@ def test_expansion_keeps_a_word_searched_in_several_fields_an_or_of_terms() -> N
 def test_a_query_without_place_words_is_returned_as_it_was() -> None:
     q = query.And([query.Term("body", "grain"), query.Term("body", "prices")])
     assert expand(q, {"kiev": ["geo703448"]}) is q
+
+
+def test_indexing_one_new_article_keeps_the_other_articles_spellings(tmp_path: Path) -> None:
+    index_dir = _index(tmp_path)
+    (tmp_path / "seeds" / "strike-2.txt").write_text(
+        "Missiles hit Kryvyi Rih\n\nMissiles struck Kryvyi Rih again, the governor said.\n"
+    )
+    search.build_index(tmp_path / "seeds", index_dir, workers=0, only=["strike-2.txt"])
+    assert load(index_dir)["kharkov"] == ["geo706483"]
+    with search.open_index(index_dir) as ix:
+        assert [h.id for h in ix.search("Kharkov").hits] == ["market.txt"]
