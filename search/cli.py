@@ -44,7 +44,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--index",
             default=env("SEARCH_INDEX", "index"),
-            help="index folder (env SEARCH_INDEX; default: index)",
+            help=(
+                "index folder, or typesense://API_KEY@HOST:PORT[,HOST:PORT...]/COLLECTION "
+                "(env SEARCH_INDEX; default: index)"
+            ),
         )
 
     index = commands.add_parser("index", help="index a folder of articles, incrementally")
