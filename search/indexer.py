@@ -292,7 +292,7 @@ def _run_store(
         store.delete(article_id)
         stats.removed += 1
     store.commit()
-    stats.documents = store.count()
+    stats.documents = store.count(len(indexed) + stats.added - stats.removed)
     return stats
 
 

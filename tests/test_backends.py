@@ -151,6 +151,8 @@ def test_bad_queries_never_raise(any_ix: search.Index, query: str) -> None:
 def test_bare_star_is_every_article_and_bad_values_are_refused(any_ix: search.Index) -> None:
     assert any_ix.search("*").total == 4
     assert any_ix.search("budget))((").hits[0].id == "world/budget-vote.txt"
+    for without in ("kyiv NOT song", "kyiv -song"):
+        assert [h.id for h in any_ix.search(without).hits] == ["world/kyiv-rally.txt"]
     with pytest.raises(search.InvalidRequestError):
         any_ix.search("kyiv", sort="oldest")
     with pytest.raises(search.InvalidRequestError):

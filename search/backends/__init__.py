@@ -130,7 +130,10 @@ class ArticleStore(Protocol):
         """Make every put and delete visible and durable (acknowledged by the engine)."""
         ...
 
-    def count(self) -> int: ...
+    def count(self, expected: int | None = None, *, wait: float = 10.0) -> int:
+        """Articles held; given the count expected, wait up to ``wait`` s for replicas
+        that have not applied the last writes yet to report it."""
+        ...
 
 
 def open_backend(location: str | Path) -> Any:

@@ -120,6 +120,29 @@ def _unreachable(location: TypesenseLocation, error: Exception) -> SearchError:
     )
 
 
+#: How long the store retries a write a cluster refuses for a while (an election,
+#: a lagging follower): upserts and deletes by id are safe to repeat.
+_WRITE_PATIENCE = 30.0
+
+
+def _patiently(call: Any, *args: Any) -> Any:
+    """``call(*args)``, retried while the cluster answers with a transient error."""
+    deadline = time.monotonic() + _WRITE_PATIENCE
+    while True:
+        try:
+            return call(*args)
+        except (
+            ts_errors.ObjectNotFound,
+            ts_errors.RequestMalformed,
+            ts_errors.RequestUnauthorized,
+        ):
+            raise
+        except (ts_errors.TypesenseClientError, OSError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
+
+
 class TypesenseStore:
     """The write side: puts and deletes articles in the collection, in batches.
 
@@ -134,6 +157,9 @@ class TypesenseStore:
         self._pending: list[dict[str, Any]] = []
         self._this_run: dict[str, list[tuple[str, tuple[int, ...], str]]] = {}
         self.rebuilt: str | None = None
+        # A follower may not have applied the collection's creation yet when asked
+        # next (reads go to any node): a new collection is known to be empty.
+        self._created = False
         try:
             if rebuild:
                 with contextlib.suppress(ts_errors.ObjectNotFound):
@@ -145,13 +171,18 @@ class TypesenseStore:
                 self._client.collections.create(
                     {"name": location.collection, "fields": SCHEMA_FIELDS}
                 )
+                self._created = True
         except (ts_errors.TypesenseClientError, OSError) as error:
             if isinstance(error, ts_errors.ObjectAlreadyExists):
                 return  # another indexer created it first
             raise _unreachable(location, error) from error
 
     def indexed(self) -> dict[str, str]:
-        lines = self._collection.documents.export({"include_fields": "article_id,content_hash"})
+        if self._created:
+            return {}
+        lines = _patiently(
+            self._collection.documents.export, {"include_fields": "article_id,content_hash"}
+        )
         found = {}
         for line in filter(None, lines.splitlines()):
             doc = json.loads(line)
@@ -165,14 +196,20 @@ class TypesenseStore:
             return article_id
         shared: Counter[str] = Counter()
         others: dict[str, tuple[tuple[int, ...], str]] = {}
-        found = self._collection.documents.search(
-            {
-                "q": "*",
-                "filter_by": f"dupe_keys:=[{','.join(escape(t) for t in terms)}]",
-                "per_page": 50,
-                "include_fields": "article_id,sketch,dupe_group,dupe_keys",
-            }
-        )
+        try:
+            found = _patiently(
+                self._collection.documents.search,
+                {
+                    "q": "*",
+                    "filter_by": f"dupe_keys:=[{','.join(escape(t) for t in terms)}]",
+                    "per_page": 50,
+                    "include_fields": "article_id,sketch,dupe_group,dupe_keys",
+                },
+            )
+        except ts_errors.ObjectNotFound:
+            if not self._created:
+                raise
+            found = {"hits": []}  # a follower still catching up with the new collection
         for hit in found["hits"]:
             doc = hit["document"]
             if doc["article_id"] == article_id:
@@ -204,19 +241,26 @@ class TypesenseStore:
     def delete(self, article_id: str) -> None:
         self._flush()
         with contextlib.suppress(ts_errors.ObjectNotFound):
-            self._collection.documents[doc_id(article_id)].delete()
+            _patiently(self._collection.documents[doc_id(article_id)].delete)
 
     def commit(self) -> None:
         self._flush()
 
-    def count(self) -> int:
-        return int(self._collection.retrieve()["num_documents"])
+    def count(self, expected: int | None = None, *, wait: float = 10.0) -> int:
+        """Articles in the collection. Reads may go to a follower that has not applied
+        the last writes yet: given the count expected, wait up to ``wait`` s for it."""
+        deadline = time.monotonic() + wait
+        while True:
+            found = int(_patiently(self._collection.retrieve)["num_documents"])
+            if expected is None or found == expected or time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)
 
     def _flush(self) -> None:
         if not self._pending:
             return
         batch, self._pending = self._pending, []
-        answers = self._collection.documents.import_(batch, {"action": "upsert"})
+        answers = _patiently(self._collection.documents.import_, batch, {"action": "upsert"})
         failed = [a for a in answers if not a.get("success")]
         if failed:
             raise IndexWriteError(

@@ -82,11 +82,15 @@ def parse(text: str, *, long_query_words: int) -> TypesenseQuery | None:
     plain = 0
     place_words: set[str] = set()
     speaker_words: set[str] = set()
+    negate = False
     for match in _TOKEN.finditer(text):
         sign, name, phrase, word = match.group("sign", "field", "phrase", "word")
         if word in _OPERATORS and not name:
             found.any_word |= word == "OR"
+            negate = word in ("NOT", "ANDNOT")
             continue
+        if negate:
+            sign, negate = "-", False
         if name in NAME_FIELDS or name in KEYWORD_FIELDS:
             value = phrase if phrase is not None else word or ""
             clause = _name_filter(name, value)
