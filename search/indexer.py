@@ -240,7 +240,7 @@ def _run_store(
     """:func:`_run` for an engine behind :class:`search.backends.ArticleStore`
     (Typesense): the same discovery, reading, extraction and corrections, so the
     same articles and counts; the engine's own writes instead of a Whoosh writer."""
-    from search.backends.typesense import TypesenseStore
+    from search.backends.typesense_store import TypesenseStore
 
     stats = IndexStats()
     store = TypesenseStore(location, rebuild=rebuild)

@@ -18,7 +18,7 @@ import pytest
 import search
 from search.articles import Article
 from search.backends import typesense_location
-from search.backends.typesense import TypesenseStore
+from search.backends.typesense_store import TypesenseStore
 from tests import typesense_nodes
 from tests.typesense_nodes import API_KEY, Node
 
