@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from search import build_index, check_quote, open_index, parse_article
+from search.backends import typesense_location
 from search.errors import SearchError
 from search.textfiles import DEFAULT_MAX_BYTES
 
@@ -234,8 +235,9 @@ def _serve(args: argparse.Namespace) -> int:
     workers = args.workers or default_workers()
     with open_index(args.index) as ix:
         count = len(ix)
+    where = typesense_location(args.index) or args.index  # a URL's API key is not printed
     print(
-        f"Serving {args.index} ({count} article{'' if count == 1 else 's'}) "
+        f"Serving {where} ({count} article{'' if count == 1 else 's'}) "
         f"on http://{args.host}:{args.port} "
         f"with {workers} process{'es' if workers > 1 else ''}",
         file=sys.stderr,

@@ -16,6 +16,7 @@ import search
 from search.backends import typesense_location
 from search.snippets import mark
 from search.web import make_app
+from tests import typesense_nodes
 from tests.conftest import ARTICLES
 
 QUERY = "the OR in OR said"  # every fixture article
@@ -301,3 +302,12 @@ def test_a_folder_still_means_whoosh(tmp_path: Path) -> None:
     assert typesense_location(tmp_path) is None
     with pytest.raises(search.NoIndexError):
         search.open_index(tmp_path / "nothing")
+
+
+def test_an_unreachable_typesense_says_what_to_check(tmp_path: Path) -> None:
+    port = typesense_nodes.free_port()  # nothing listens there
+    with pytest.raises(search.SearchError, match="Cannot reach Typesense"):
+        search.open_index(f"typesense://k@127.0.0.1:{port}/news")
+    (tmp_path / "a.txt").write_text("Headline\n\nSome text.\n")
+    with pytest.raises(search.SearchError, match="Cannot reach Typesense"):
+        search.build_index(tmp_path, f"typesense://k@127.0.0.1:{port}/news")

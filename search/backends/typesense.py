@@ -31,7 +31,13 @@ from search.backends.typesense_query import (
     parse,
     words_only,
 )
-from search.backends.typesense_store import client, date_key, doc_id, unreachable
+from search.backends.typesense_store import (
+    CONNECTION_ERRORS,
+    client,
+    date_key,
+    doc_id,
+    unreachable,
+)
 from search.errors import (
     ArticleNotFoundError,
     InvalidRequestError,
@@ -75,7 +81,7 @@ class TypesenseIndex:
             self._collection.retrieve()
         except ts_errors.ObjectNotFound as error:
             raise NoIndexError(str(location)) from error
-        except (ts_errors.TypesenseClientError, OSError) as error:
+        except CONNECTION_ERRORS as error:
             raise unreachable(location, error) from error
 
     def __enter__(self) -> TypesenseIndex:
@@ -489,7 +495,7 @@ class TypesenseIndex:
             return call(*args)
         except ts_errors.ObjectNotFound:
             raise
-        except (ts_errors.TypesenseClientError, OSError) as error:
+        except CONNECTION_ERRORS as error:
             if isinstance(error, ts_errors.RequestMalformed):
                 raise InvalidRequestError(str(error)) from error
             raise unreachable(self.location, error) from error

@@ -17,6 +17,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
+import httpx
 import typesense
 from typesense import exceptions as ts_errors
 
@@ -28,6 +29,9 @@ from search.errors import IndexWriteError, SearchError
 from search.schema import FACETS, name_analyzer, text_analyzer
 
 _BATCH = 200
+#: What a request to a cluster can raise: Typesense's answers, and (client 2.x, on httpx)
+#: a node that does not answer at all once every node has been tried.
+CONNECTION_ERRORS = (ts_errors.TypesenseClientError, httpx.HTTPError, OSError)
 
 #: The collection's fields. ``article`` (the extracted Article as JSON) and ``sketch``
 #: are stored without being indexed: Typesense keeps fields the schema does not name.
@@ -98,7 +102,7 @@ def _patiently(call: Any, *args: Any) -> Any:
             ts_errors.RequestUnauthorized,
         ):
             raise
-        except (ts_errors.TypesenseClientError, OSError):
+        except CONNECTION_ERRORS:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.25)
@@ -133,7 +137,7 @@ class TypesenseStore:
                     {"name": location.collection, "fields": SCHEMA_FIELDS}
                 )
                 self._created = True
-        except (ts_errors.TypesenseClientError, OSError) as error:
+        except CONNECTION_ERRORS as error:
             if isinstance(error, ts_errors.ObjectAlreadyExists):
                 return  # another indexer created it first
             raise unreachable(location, error) from error
