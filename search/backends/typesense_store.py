@@ -242,7 +242,15 @@ def document(
     from search.indexer import document as fields_of  # the Whoosh fields, as text
 
     fields = fields_of(article)
-    names = fields["locations"]
+    # Every spelling of every place, from the article itself (not the Whoosh field,
+    # whose layout is Whoosh's business).
+    names = "\n".join(
+        dict.fromkeys(
+            name
+            for place in article.locations
+            for name in (place.name, place.canonical, *place.alternate_names)
+        )
+    )
 
     def stems(text: str) -> str:
         return " ".join(token.text for token in text_analyzer()(text))
