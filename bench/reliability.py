@@ -368,12 +368,16 @@ class Server:
 
 
 @contextmanager
-def serving(procs: Processes, index_dir: Path, threads: int = 8) -> Iterator[Server]:
+def serving(
+    procs: Processes, index_dir: Path, threads: int = 8, workers: int | None = None
+) -> Iterator[Server]:
     """``python -m search serve`` on 127.0.0.1 and a free port, until the block ends
-    (with ``SEARCH_WORKERS`` processes, as the server's default when unset)."""
+    (with ``workers`` processes; by default ``SEARCH_WORKERS``, or the server's default)."""
     port = free_port()
     command = [PYTHON, "-m", "search", "serve", "--index", str(index_dir)]
     command += ["--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     process = procs.start(command, stdout=log, stderr=log)
     server = Server(process, port)
@@ -893,6 +897,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--fuzz", type=int, help="fuzzed queries (10000, quick: 600)")
     parser.add_argument("--requests", type=int, help="load requests per mode (3000, quick: 400)")
     parser.add_argument("--clients", type=int, default=16, help="load client threads (16)")
+    parser.add_argument(
+        "--workers",
+        type=lambda text: [int(n) for n in text.split(",")],
+        help="server processes for the load section, each in turn, e.g. 1,2 (the default)",
+    )
     parser.add_argument("--fuzz-clients", type=int, default=4, help="fuzz client threads (4)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--minutes", type=float, help="time bound per section (full: 15, quick: 2)")
@@ -988,11 +997,27 @@ def run_sections(
             dict.fromkeys(" ".join(rng.sample(words, 2)) for _ in range(args.requests * 2))
         )
         rows = []
-        with serving(procs, baseline) as server:
-            for mode, queries in (("uncached", distinct), ("cached", cached)):
-                deadline = time.monotonic() + section_seconds / 2
-                rows.append(load(server, queries, args.requests, args.clients, deadline, mode))
+        for workers in args.workers or [None]:
+            with serving(procs, baseline, workers=workers) as server:
+                for mode, queries in (("uncached", distinct), ("cached", cached)):
+                    label = mode if workers is None else f"{mode}, {workers} worker(s)"
+                    deadline = time.monotonic() + section_seconds / 2 / len(args.workers or [1])
+                    rows.append(load(server, queries, args.requests, args.clients, deadline, label))
         summary += print_load(rows, args.clients)
+        if args.workers and len(args.workers) > 1:
+            rates = {
+                row.mode: row.requests / row.seconds for row in rows if row.mode.startswith("unc")
+            }
+            first, last = (f"uncached, {n} worker(s)" for n in (args.workers[0], args.workers[-1]))
+            ratio = rates[last] / rates[first]
+            print(f"uncached req/s, {args.workers[-1]} vs {args.workers[0]} workers: ×{ratio:.2f}")
+            summary.append(
+                [
+                    f"load: {args.workers[-1]} vs {args.workers[0]} workers",
+                    f"×{ratio:.2f}",
+                    "≥ ×1.7",
+                ]
+            )
     return summary
 
 

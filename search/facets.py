@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from search.engine import query
@@ -38,6 +39,24 @@ class Postings:
     values: dict[str, dict[int, tuple[str, ...]]]  # facet → document number → values
     #: Document → the other documents of its near-duplicate group (groups of two or more).
     copies: dict[int, frozenset[int]]
+
+    @cached_property
+    def grouped(self) -> frozenset[int]:
+        """Documents in a near-duplicate group of two or more."""
+        return frozenset(self.copies)
+
+    @cached_property
+    def first_copy(self) -> dict[int, int]:
+        """Document → the earliest indexed document of its group."""
+        return {docnum: min(others | {docnum}) for docnum, others in self.copies.items()}
+
+    @cached_property
+    def by_frequency(self) -> dict[str, list[tuple[str, frozenset[int]]]]:
+        """Each facet's values, most common first."""
+        return {
+            name: sorted(by_value.items(), key=lambda item: (-len(item[1]), item[0]))
+            for name, by_value in self.docs.items()
+        }
 
 
 def read_postings(reader: Any) -> Postings:
@@ -69,12 +88,16 @@ def read_postings(reader: Any) -> Postings:
 def hidden_copies(postings: Postings, matching: frozenset[int]) -> frozenset[int]:
     """Matching documents that are copies of another matching one (the earliest indexed
     of each group stands for it), so a story appears once, with "+N similar"."""
-    return frozenset(
-        docnum
-        for docnum in matching
-        if docnum in postings.copies
-        and min(postings.copies[docnum] & matching, default=docnum) < docnum
-    )
+    grouped = matching & postings.grouped  # usually few: one pass over them, not all
+    if not grouped:
+        return frozenset()
+    first_copy = postings.first_copy
+    shown: dict[int, int] = {}
+    for docnum in grouped:
+        group = first_copy[docnum]
+        if docnum < shown.get(group, docnum + 1):
+            shown[group] = docnum
+    return grouped - frozenset(shown.values())
 
 
 def clean_filters(filters: Mapping[str, Iterable[str]] | None) -> dict[str, list[str]]:
@@ -115,12 +138,15 @@ def count(
     }
     facets: dict[str, list[FacetValue]] = {}
     for name, by_doc in postings.values.items():
-        base = set(matched)
+        base = frozenset(matched)
         for other, docs in chosen.items():
             if other != name:
                 base &= docs
-        tally = Counter(value for docnum in base for value in by_doc.get(docnum, ()))
+        tally = _tally(base, by_doc, postings.by_frequency[name])
         selected = set(filters.get(name, ()))
+        for value in selected - tally.keys():  # a selected value is shown, however rare
+            if n := len(postings.docs[name].get(value, frozenset()) & base):
+                tally[value] = n
         counted = [FacetValue(value, n, value in selected) for value, n in tally.items()]
         counted += [FacetValue(value, 0, True) for value in selected - tally.keys()]
         counted.sort(key=lambda v: (-v.count, v.value))
@@ -129,3 +155,33 @@ def count(
             shown.sort(key=lambda v: v.value, reverse=True)
         facets[name] = shown
     return facets
+
+
+#: Result sets larger than this count their facets value by value, most common
+#: first, stopping when no value left can enter the top SHOWN.
+_BY_VALUE = 2000
+
+
+def _tally(
+    base: frozenset[int],
+    by_doc: dict[int, tuple[str, ...]],
+    by_frequency: list[tuple[str, frozenset[int]]],
+) -> Counter[str]:
+    """How many of ``base`` have each facet value: every value present, or, for a large
+    set, at least every value that can be among the SHOWN most common (a value held by
+    fewer documents in the whole index than the SHOWN-th count so far cannot be);
+    those are the only ones shown, besides selected values, which are counted apart.
+    Counting 20,000 results document by document took most of a query's time."""
+    if len(base) <= _BY_VALUE:
+        return Counter(value for docnum in base for value in by_doc.get(docnum, ()))
+    tally: Counter[str] = Counter()
+    counts: list[int] = []  # the best SHOWN counts so far, highest first
+    for value, docs in by_frequency:
+        if len(counts) >= SHOWN and len(docs) < counts[-1]:
+            break
+        n = len(docs & base) if len(docs) < len(base) else len(base & docs)
+        if n:
+            tally[value] = n
+            if len(counts) < SHOWN or n > counts[-1]:
+                counts = sorted([*counts, n], reverse=True)[:SHOWN]
+    return tally

@@ -32,6 +32,7 @@ from typing import Any
 from tqdm import tqdm
 
 from search import corrections as corrections_file
+from search import spellings as place_spellings
 from search.articles import Article, content_hash, read_article
 from search.backends import TypesenseLocation, typesense_location
 from search.corrections import FILENAME, Correction
@@ -163,6 +164,7 @@ def _run(
     corrections, unreadable = corrections_file.load(folder)
     stats.warnings += [FileProblem(printable(folder / FILENAME), line) for line in unreadable]
     groups = _Groups(searcher.reader())
+    spellings = place_spellings.SpellingMap(index_dir, fresh=not indexed)
     seen: set[str] = set()
     todo: list[_Todo] = []
     writer = None
@@ -199,6 +201,7 @@ def _run(
                         FileProblem(item.path, f"not UTF-8: decoded as {item.encoding}")
                     )
                 writer = writer or _writer(ix, index_dir, wait, notify)
+                spellings.add(item.places)
                 if item.article_id in indexed:
                     writer.delete_by_term("id", item.article_id)
                     stats.updated += 1
@@ -217,6 +220,7 @@ def _run(
             writer.delete_by_term("id", article_id)
             stats.removed += 1
         if writer is not None:
+            spellings.save()  # before the commit: a reader of the new commit needs it
             writer.commit(optimize=_merge_all(searcher.reader(), stats))
     except BaseException:
         if writer is not None:
@@ -367,6 +371,7 @@ class _Prepared:
     encoding: str = "utf-8"
     problem: str | None = None
     notes: tuple[str, ...] = ()  # corrections not applied, and why
+    places: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # for the spelling map
 
 
 def _prepare(todo: _Todo, *, extractor: Callable[[Article], Article], max_bytes: int) -> _Prepared:
@@ -384,7 +389,13 @@ def _prepare(todo: _Todo, *, extractor: Callable[[Article], Article], max_bytes:
     # The version recorded includes the corrections, so changing one re-indexes the file.
     fields["content_hash"] = corrections_file.version(article.content_hash, todo.corrections)
     return _Prepared(
-        path, file.id, fields, sketch(article.body), article.encoding, notes=tuple(notes)
+        path,
+        file.id,
+        fields,
+        sketch(article.body),
+        article.encoding,
+        notes=tuple(notes),
+        places=place_spellings.keys_of(article.locations),
     )
 
 
@@ -502,9 +513,6 @@ class _Groups:
 
 def document(article: Article) -> dict[str, Any]:
     """The index fields for one article."""
-    names: list[str] = []
-    for place in article.locations:
-        names += [place.name, place.canonical, *place.alternate_names]
     fields: dict[str, Any] = {
         "id": article.id,
         "content_hash": article.content_hash,
@@ -512,7 +520,7 @@ def document(article: Article) -> dict[str, Any]:
         "body": article.body,
         "quotes": "\n".join(q.text for q in article.quotes),
         "speaker": "\n".join(article.speakers),
-        "locations": "\n".join(dict.fromkeys(names)),
+        "locations": place_spellings.location_text(article.locations),
         "place": ",".join(p.replace(",", " ") for p in _places_with_parents(article)),
         "country": ",".join(dict.fromkeys(p.country for p in article.locations if p.country)),
         "outlet": article.outlet or "",
@@ -551,15 +559,23 @@ _ANALYSERS = {
 
 
 def analysed(fields: dict[str, Any]) -> dict[str, Any]:
-    """``fields`` with each text field as its list of index terms; the text itself is
-    kept as the stored value (``_stored_NAME``)."""
+    """``fields`` with each text field as its list of index terms (and, for a stored
+    one, the text itself as its stored value: ``_stored_NAME``)."""
     done = dict(fields)
+    stored = _stored_text_fields()
     for name, analyzer in _ANALYSERS.items():
         text = fields.get(name)
         if isinstance(text, str):
             done[name] = [token.text for token in analyzer()(text)]
-            done[f"_stored_{name}"] = text
+            if name in stored:
+                done[f"_stored_{name}"] = text
     return done
+
+
+@functools.cache
+def _stored_text_fields() -> frozenset[str]:
+    schema = build_schema()
+    return frozenset(name for name in _ANALYSERS if schema[name].stored)
 
 
 def _countries(article: Article) -> list[str]:

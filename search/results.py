@@ -88,7 +88,8 @@ class Results:
     #: "More results with some of the words": articles holding only some of the query's
     #: words, shown after the last page of full matches; never in ``total`` or the facets.
     more_hits: list[Hit] = field(default_factory=list)
-    #: How many articles hold only some of the words.
+    #: How many articles hold only some of the words; counted for the page that shows
+    #: them (the last page of full matches), 0 on the pages before it.
     more_total: int = 0
     #: "articles", or "quotes": then ``quotes`` is the page of matching quotations,
     #: ``quotes_total`` how many there are, and the page count follows them.

@@ -16,7 +16,7 @@ from search.engine import accent_map, analysis, fields
 
 #: Schema version, kept beside the index so an index from an older schema is rebuilt, not
 #: misread (a changed analyzer keeps the field names but changes every term).
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 10
 _MARKER = "news-search.json"
 
 #: Facets: URL/API name → index field. Places are rolled up to their country.
@@ -63,19 +63,23 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         content_hash=fields.ID(stored=True),
-        headline=fields.TEXT(analyzer=text, stored=True),
-        body=fields.TEXT(analyzer=text, stored=True),
-        quotes=fields.TEXT(analyzer=text, stored=True),
-        speaker=fields.TEXT(analyzer=names, stored=True),
-        # Every spelling of every place, so any of them finds the article. Names are
-        # folded, not stemmed: cheaper, and "Kyiv" or "Wales" has no other forms.
+        headline=fields.TEXT(analyzer=text, stored=True),  # for "+N similar" (no JSON read)
+        body=fields.TEXT(analyzer=text),
+        quotes=fields.TEXT(analyzer=text),
+        speaker=fields.TEXT(analyzer=names),
+        # One id term per resolved place (the names of unresolved ones): queries
+        # reach it from any spelling through the index's spelling map (spellings.py).
         locations=fields.TEXT(analyzer=names),
         place=fields.KEYWORD(commas=True, lowercase=True),
         country=fields.KEYWORD(commas=True, lowercase=True),
-        outlet=fields.TEXT(analyzer=names, stored=True),
-        author=fields.TEXT(analyzer=names, stored=True),
+        outlet=fields.TEXT(analyzer=names),
+        author=fields.TEXT(analyzer=names),
         date=fields.DATETIME(stored=True, sortable=True),
         # The whole extracted Article as JSON: what Index.article() and hits return.
+        # The text fields are not stored beside it (a second copy of every body cost
+        # indexing time and disk), but for the headline: listing a hit's copies needs
+        # only their ids and headlines, and decoding their whole JSON was a fifth of a
+        # query's time on a syndicated archive.
         article=fields.STORED(),
         # Near-duplicates (search/duplicates.py): sketch values to find candidates,
         # the sketch itself, and the group an article was put in.

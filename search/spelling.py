@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from search.hits import load_stored
 from search.schema import text_analyzer
 
 #: Fields whose words can be offered: place and speaker names first, unstemmed.
@@ -48,7 +49,10 @@ def surface(searcher: Any, field: str, term: str) -> str:
     if field not in ("body", "headline"):
         return term
     docnum = next(iter(searcher.reader().postings(field, term).all_ids()), None)
-    text = searcher.stored_fields(docnum).get(field, "") if docnum is not None else ""
+    if docnum is None:
+        return term
+    article = load_stored(searcher, docnum)
+    text = article.headline if field == "headline" else article.body
     for token in text_analyzer()(text, chars=True, removestops=False):
         if token.text == term:
             return str(text[token.startchar : token.endchar]).lower()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+
 import search
-from search.facets import FacetValue, Postings, count
+from search.facets import SHOWN, FacetValue, Postings, count
 
 QUERY = "the OR in OR said"  # every fixture article
 
@@ -57,3 +60,31 @@ def test_a_selected_value_stays_listed_even_with_no_count() -> None:
         FacetValue("Peru", 1, selected=False),
         FacetValue("Chad", 0, selected=True),
     ]
+
+
+def test_large_result_sets_get_the_same_counts_as_counting_document_by_document() -> None:
+    rng = random.Random(7)
+    names = [f"Speaker {n}" for n in range(400)]
+    values = {
+        docnum: tuple(rng.sample(names, rng.choice((0, 1, 2))))
+        for docnum in range(9000)
+        if rng.random() < 0.97
+    }
+    docs: dict[str, set[int]] = {}
+    for docnum, held in values.items():
+        for value in held:
+            docs.setdefault(value, set()).add(docnum)
+    postings = Postings(
+        docs={"speaker": {v: frozenset(d) for v, d in docs.items()}},
+        values={"speaker": values},
+        copies={},
+    )
+    matched = frozenset(d for d in range(9000) if rng.random() < 0.6)  # > the by-value limit
+    rare = min(docs, key=lambda v: len(docs[v]))
+    for filters in ({}, {"speaker": [rare]}):
+        expected = Counter(v for d in matched for v in values.get(d, ()))
+        shown = count(postings, matched, filters)["speaker"]
+        top = sorted(expected.items(), key=lambda item: (-item[1], item[0]))[:SHOWN]
+        assert [(v.value, v.count) for v in shown[:SHOWN]] == top
+        if filters:
+            assert FacetValue(rare, expected[rare], selected=True) in shown

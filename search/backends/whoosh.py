@@ -68,6 +68,8 @@ from search.results import Hit, Results
 from search.schema import DEFAULT_FIELDS, schema_is_current, text_analyzer
 from search.snippets import Highlight
 from search.spelling import SPELLING_FIELDS, closest, count_docs
+from search.spellings import Reader as SpellingReader
+from search.spellings import expand as expand_places
 
 #: Byte budgets of the caches, per process (a server worker holds one of each).
 RESULTS_CACHE_BYTES = 16 * 2**20
@@ -127,6 +129,7 @@ class Index:
         self._docs = ByteLRU[Article](ARTICLES_CACHE_BYTES, _article_bytes)
         self._open: list[Any] = []
         self._lock = threading.Lock()
+        self._spellings = SpellingReader(self.index_dir)
         schema = self._ix.schema
         self._parsers = {
             group: parser(schema, group) for group in (qparser.AndGroup, qparser.OrGroup)
@@ -276,7 +279,7 @@ class Index:
             rank_by = any_words
         else:
             matching = self._matching(searcher, all_words)
-            some = frozenset() if all_words == any_words else self._matching(searcher, any_words)
+            some = None  # read only when a page has room for articles holding some words
             rank_by = all_words
         in_range = date_range(*dates)
         if (in_range is not None or sort == "newest") and not postings.values.get("year"):
@@ -284,26 +287,34 @@ class Index:
             # be the relevance order, so say so rather than pretend.
             in_range, sort = None, "relevance"
             notice = " ".join(filter(None, [notice, UNDATED_NOTICE]))
-        if in_range is not None:
-            dated = frozenset(searcher.docs_for_query(in_range))
+        dated = None if in_range is None else frozenset(searcher.docs_for_query(in_range))
+        if dated is not None:
             matching &= dated
-            some &= dated
         copies = hidden_copies(postings, matching)
         matching -= copies
         visible = matching & allowed(postings, filters) if filters else matching
-        partial = some - matching - hidden_copies(postings, some)
-        if filters:
-            partial &= allowed(postings, filters)
         offset = (page - 1) * page_size
         total = len(visible)
         if sort == "newest":
             found = _newest(searcher, any_words, offset, page_size, visible)
         else:
-            found = _ranked(searcher, rank_by, offset + page_size, visible)[offset:]
+            among = len(matching) + len(copies)
+            found = _ranked(searcher, rank_by, offset + page_size, visible, among)[offset:]
         # Articles holding only some of the words: a group of their own, after the
         # last full page, never in the count or the facets.
         room = page_size - len(found) if offset + page_size >= total else 0
-        more = _ranked(searcher, any_words, room, partial) if room > 0 and partial else []
+        partial: frozenset[int] = frozenset()
+        if room > 0:
+            if some is None and all_words == any_words:
+                some = frozenset()
+            elif some is None:
+                some = self._matching(searcher, any_words)
+            if dated is not None:
+                some &= dated
+            partial = some - matching - hidden_copies(postings, some)
+            if filters:
+                partial &= allowed(postings, filters)
+        more = _ranked(searcher, any_words, room, partial) if partial else []
         facets = count_facets(postings, matching, filters)
         histogram = _histogram(postings, visible)
         terms = highlight_for(searcher, any_words, text)
@@ -313,10 +324,10 @@ class Index:
         def hit(h: Any, rank: int, shown_copies: frozenset[int]) -> Hit:
             copies_shown = sorted(
                 (
-                    self._stored(searcher, d)
+                    searcher.stored_fields(d)
                     for d in postings.copies.get(h.docnum, frozenset()) & shown_copies
                 ),
-                key=lambda doc: doc.id,
+                key=lambda doc: doc["id"],
             )
             return replace(
                 make_hit(
@@ -328,8 +339,8 @@ class Index:
                     place_words,
                     speaker_words,
                 ),
-                similar=[doc.id for doc in copies_shown],
-                similar_headlines=[doc.headline for doc in copies_shown],
+                similar=[doc["id"] for doc in copies_shown],
+                similar_headlines=[doc.get("headline", "") for doc in copies_shown],
             )
 
         hits = [hit(h, offset + i + 1, copies) for i, h in enumerate(found)]
@@ -418,7 +429,10 @@ class Index:
         if docnum is None:
             raise ArticleNotFoundError(article_id)
         # Whoosh's default of 5 terms often finds nothing on real text.
-        similar = searcher.more_like(docnum, "body", numterms=RELATED_TERMS, top=limit * 3)
+        body = self._stored(searcher, docnum).body
+        similar = searcher.more_like(
+            docnum, "body", text=body, numterms=RELATED_TERMS, top=limit * 3
+        )
         copies = self._postings(searcher).copies
         shown: list[Any] = []
         for hit in similar:
@@ -538,10 +552,17 @@ class Index:
         ):
             return frozenset(searcher.docs_for_query(q))
         reader = searcher.reader()
-        docs: set[int] = set()
-        for leaf in leaves:
-            docs |= self._term_postings(reader, leaf.fieldname, leaf.text)
-        return frozenset(docs)
+        if len(leaves) == 1:
+            return self._term_postings(reader, leaves[0].fieldname, leaves[0].text)
+        # A word searched in several fields: the union is kept too, as words recur.
+        key = (reader.generation(), "|", *((leaf.fieldname, leaf.text) for leaf in leaves))
+        found = self._term_docs.get(key)
+        if found is None:
+            found = frozenset().union(
+                *(self._term_postings(reader, leaf.fieldname, leaf.text) for leaf in leaves)
+            )
+            self._term_docs.put(key, found)
+        return found
 
     def _stored(self, searcher: Any, docnum: int) -> Article:
         """A hit's stored article, unpacked once per index generation (popular articles
@@ -586,8 +607,13 @@ class Index:
         if text:
             schema = self._ix.schema
             try:
-                all_words = tame(self._parsers[qparser.AndGroup].parse(text), schema)
-                any_words = tame(self._parsers[qparser.OrGroup].parse(text), schema)
+                places = self._spellings.current()
+                all_words = expand_places(
+                    tame(self._parsers[qparser.AndGroup].parse(text), schema), places
+                )
+                any_words = expand_places(
+                    tame(self._parsers[qparser.OrGroup].parse(text), schema), places
+                )
                 if usable(all_words) and usable(any_words):
                     return all_words, any_words, None
             except Exception:
@@ -599,8 +625,9 @@ class Index:
         words = " ".join(re.findall(r"\w+", _OPERATORS.sub(lambda m: m.group().lower(), text)))
         if not words:
             return None
-        all_words = self._parsers[qparser.AndGroup].parse(words)
-        any_words = self._parsers[qparser.OrGroup].parse(words)
+        places = self._spellings.current()
+        all_words = expand_places(self._parsers[qparser.AndGroup].parse(words), places)
+        any_words = expand_places(self._parsers[qparser.OrGroup].parse(words), places)
         if not usable(all_words):
             return None
         return all_words, any_words, (words if words != text else None)
@@ -633,17 +660,27 @@ def _is_term_or(q: Any) -> bool:
     )
 
 
-def _ranked(searcher: Any, q: Any, count: int, docs: frozenset[int]) -> list[Any]:
+#: Hits asked for before the documents wanted are handed to Whoosh as a filter instead
+#: (a filtered search scores every match; an unfiltered one skips blocks of postings
+#: that cannot reach the top).
+_MAX_UNFILTERED = 250
+
+
+def _ranked(searcher: Any, q: Any, count: int, docs: frozenset[int], among: int = 0) -> list[Any]:
     """The ``count`` best-scoring of ``docs`` for the query.
 
-    ``docs`` is nearly always most of what ``q`` matches at the top, so the hits
-    not in it are skipped in Python, asking for a few more if need be; handing
-    Whoosh a large document set as a filter costs more than the search itself.
-    Only when that does not fill the page is the set given as a filter."""
+    ``docs`` is usually most of the ``among`` documents ``q`` matches, so the hits
+    not in it are skipped in Python, asking for as many more as are skipped on
+    average (on a syndicated archive, nine copies of each story); handing Whoosh a
+    large document set as a filter costs more than the search itself. Only when
+    that does not fill the page, or ``docs`` is a small part, is the set a filter."""
     if count <= 0 or not docs:
         return []
-    limit = count + 8
-    for _ in range(2):
+    # Ask for as many more hits as the skipped ones (copies, other facets) make up.
+    share = len(docs) / among if among > len(docs) else 1.0
+    limit = math.ceil(count / share) + 8
+    limit = limit if limit <= _MAX_UNFILTERED else 0
+    for _ in range(2 if limit else 0):
         results = run_search(searcher, q, limit=limit)
         kept = [hit for hit in results if hit.docnum in docs]
         if len(kept) >= count or results.scored_length() < limit:
