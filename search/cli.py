@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from search import build_index, check_quote, open_index, parse_article
+from search.backends import typesense_location
 from search.errors import SearchError
 from search.textfiles import DEFAULT_MAX_BYTES
 
@@ -45,7 +46,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--index",
             default=env("SEARCH_INDEX", "index"),
-            help="index folder (env SEARCH_INDEX; default: index)",
+            help=(
+                "index folder, or typesense://API_KEY@HOST:PORT[,HOST:PORT...]/COLLECTION "
+                "(env SEARCH_INDEX; default: index)"
+            ),
         )
 
     index = commands.add_parser("index", help="index a folder of articles, incrementally")
@@ -252,8 +256,9 @@ def _serve(args: argparse.Namespace) -> int:
         )
     with open_index(args.index) as ix:
         count = len(ix)
+    where = typesense_location(args.index) or args.index  # a URL's API key is not printed
     print(
-        f"Serving {args.index} ({count} article{'' if count == 1 else 's'}) "
+        f"Serving {where} ({count} article{'' if count == 1 else 's'}) "
         f"on http://{args.host}:{args.port} "
         f"with {workers} process{'es' if workers > 1 else ''}",
         file=sys.stderr,

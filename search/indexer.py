@@ -34,6 +34,7 @@ from tqdm import tqdm
 from search import corrections as corrections_file
 from search import spellings as place_spellings
 from search.articles import Article, content_hash, read_article
+from search.backends import TypesenseLocation, typesense_location
 from search.corrections import FILENAME, Correction
 from search.duplicates import MIN_SHARED, THRESHOLD, keys, resemblance, sketch
 from search.engine import LockError, has_index, index, remove_debris
@@ -124,6 +125,11 @@ def build_index(
     folder = Path(seeds_dir)
     if not folder.is_dir():
         raise SearchError(f"No folder of articles at {folder}: give the folder to index")
+    remote = typesense_location(index_dir)
+    if remote is not None:
+        stats = _run_store(folder, remote, max_bytes, extractor, workers, progress, rebuild)
+        stats.seconds = time.perf_counter() - started
+        return stats
     index_dir = Path(index_dir)
     run = functools.partial(
         _run, folder, index_dir, max_bytes, wait, notify, extractor, workers, progress, only
@@ -230,6 +236,74 @@ def _run(
     finally:
         searcher.close()
     stats.documents = ix.doc_count()
+    return stats
+
+
+def _run_store(
+    folder: Path,
+    location: TypesenseLocation,
+    max_bytes: int,
+    extractor: Callable[[Article], Article],
+    workers: int | None,
+    progress: bool,
+    rebuild: bool,
+) -> IndexStats:
+    """:func:`_run` for an engine behind :class:`search.backends.ArticleStore`
+    (Typesense): the same discovery, reading, extraction and corrections, so the
+    same articles and counts; the engine's own writes instead of a Whoosh writer."""
+    from search.backends.typesense_store import TypesenseStore
+
+    stats = IndexStats()
+    store = TypesenseStore(location, rebuild=rebuild)
+    stats.rebuilt = store.rebuilt
+    indexed = store.indexed()
+    files, stats.ignored, stats.warnings = discover(folder)
+    corrections, unreadable = corrections_file.load(folder)
+    stats.warnings += [FileProblem(printable(folder / FILENAME), line) for line in unreadable]
+    todo: list[_Todo] = []
+    for file in files:
+        try:
+            data = read_bytes(file.path, max_bytes, follow_links=False)
+        except ArticleError as error:
+            stats.failed.append(FileProblem(printable(file.path), error.reason))
+            continue
+        mine = tuple(corrections.get(file.id, ()))
+        if indexed.get(file.id) == corrections_file.version(content_hash(data), mine):
+            stats.unchanged += 1
+        else:
+            todo.append(_Todo(file, data, mine))
+    prepare = functools.partial(_prepare, extractor=extractor, max_bytes=max_bytes)
+    with _pool(len(todo), workers, extractor) as pool:
+        prepared = pool.map(prepare, todo, chunksize=16) if pool else map(prepare, todo)
+        for item in tqdm(
+            prepared,
+            total=len(todo),
+            desc="indexing",
+            unit="file",
+            disable=not progress,
+            file=sys.stderr,
+        ):
+            if item.problem is not None:
+                stats.failed.append(FileProblem(item.path, item.problem))
+                continue
+            stats.warnings += [FileProblem(item.path, note) for note in item.notes]
+            if item.encoding not in ("utf-8", "utf-8-sig"):
+                stats.warnings.append(
+                    FileProblem(item.path, f"not UTF-8: decoded as {item.encoding}")
+                )
+            article = Article.from_dict(json.loads(item.fields["article"]))
+            if item.article_id in indexed:
+                stats.updated += 1
+            else:
+                stats.added += 1
+            group = store.group_for(item.article_id, item.sketch)
+            store.put(article, item.fields["content_hash"], item.sketch, group)
+    store.commit()
+    for article_id in indexed.keys() - {file.id for file in files}:
+        store.delete(article_id)
+        stats.removed += 1
+    store.commit()
+    stats.documents = store.count(len(indexed) + stats.added - stats.removed)
     return stats
 
 

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz.distance import Indel
 
 if TYPE_CHECKING:
-    from search.searcher import Index
+    from search.backends import SearchIndex as Index
 
 #: Score at or above which a match is near-verbatim (the same quote, reworded a little).
 NEAR_VERBATIM = 0.8

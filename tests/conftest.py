@@ -1,9 +1,12 @@
-"""Shared fixtures: a real Whoosh index on disk, built once from tests/data/articles."""
+"""Shared fixtures: a real Whoosh index on disk, built once from tests/data/articles, and a
+real Typesense server for the contract tests that run on both backends."""
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -11,6 +14,7 @@ import pytest
 
 import search
 from search.web import make_app
+from tests import typesense_nodes
 
 DATA = Path(__file__).parent / "data"
 ARTICLES = DATA / "articles"
@@ -60,3 +64,47 @@ def write_quoted_articles(folder: Path) -> None:
         (folder / f"q{number}.txt").write_text(
             f"Harbour {thing} {plan}\n\n" + "\n\n".join(paragraphs) + "\n"
         )
+
+
+@pytest.fixture(scope="session")
+def typesense_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real single-node Typesense, started once: its ``typesense://KEY@HOST:PORT``
+    (add ``/COLLECTION``). Skipped, saying why, only where the binary cannot run."""
+    program = typesense_nodes.binary()
+    if isinstance(program, str):
+        pytest.skip(f"Typesense contract tests skipped: {program}")
+    node = typesense_nodes.new_node(tmp_path_factory.mktemp("typesense"))
+    node.start(program)
+    try:
+        if not typesense_nodes.wait_healthy([node]):
+            pytest.skip("Typesense contract tests skipped: the server did not become healthy")
+        yield f"typesense://{typesense_nodes.API_KEY}@127.0.0.1:{node.api_port}"
+    finally:
+        node.stop()
+
+
+_collections = itertools.count()
+
+
+@pytest.fixture(params=["whoosh", "typesense"])
+def new_location(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+    """Makes fresh index locations on each backend: a folder, or a new collection."""
+    if request.param == "whoosh":
+        folders = itertools.count()
+        return lambda: str(tmp_path / f"ix{next(folders)}")
+    server = request.getfixturevalue("typesense_server")
+    return lambda: f"{server}/t{os.getpid()}_{next(_collections)}"
+
+
+@pytest.fixture(scope="session", params=["whoosh", "typesense"])
+def any_ix(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[search.Index]:
+    """The fixture articles indexed on each backend, opened once."""
+    if request.param == "whoosh":
+        location = str(tmp_path_factory.mktemp("contract"))
+    else:
+        location = f"{request.getfixturevalue('typesense_server')}/contract{os.getpid()}"
+    search.build_index(ARTICLES, location)
+    with search.open_index(location) as opened:
+        yield opened

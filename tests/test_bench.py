@@ -33,3 +33,25 @@ def test_scale_bench_grows_a_corpus_and_compares_three_engines() -> None:
     }
     docs = {row[0].strip(): int(row[2]) for row in rows}
     assert docs["×3 distinct"] == docs["×3 syndicated"] == 3 * docs["×1 distinct"]
+
+
+@pytest.mark.slow
+def test_scale_bench_compares_the_backends() -> None:
+    from tests import typesense_nodes
+
+    reason = typesense_nodes.binary()
+    if isinstance(reason, str):
+        pytest.skip(f"Typesense bench skipped: {reason}")
+    command = [sys.executable, "bench/scale.py", "--source", str(ARTICLES), "--sizes", "1,3"]
+    result = subprocess.run(
+        [*command, "--kinds", "distinct", "--queries", "5", "--backend", "whoosh,typesense"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("|") for line in result.stdout.splitlines() if "|" in line][1:]
+    found = {(row[0].strip(), row[1].strip()): int(row[2]) for row in rows}
+    assert found[("×3 distinct", "typesense")] == found[("×3 distinct", "whoosh")]
+    assert found[("×3 distinct", "whoosh")] == 3 * found[("×1 distinct", "whoosh")]

@@ -181,7 +181,7 @@ def add_routes(app: bottle.Bottle, render: Callable[..., str]) -> None:
         except corrections.CorrectionWriteError as error:
             return refuse(503, str(error))
         try:
-            build_index(where, ix.index_dir, only=[article.id], workers=0, wait=REINDEX_WAIT)
+            build_index(where, ix.index_location, only=[article.id], workers=0, wait=REINDEX_WAIT)
         except Exception as error:
             # A busy or read-only index, or an indexer bug: the correction is in the
             # file either way, and the next index run applies it.
