@@ -172,56 +172,26 @@ def _run(
     corrections, unreadable = corrections_file.load(folder)
     stats.warnings += [FileProblem(printable(folder / FILENAME), line) for line in unreadable]
     groups = _Groups(searcher.reader())
-    seen: set[str] = set()
-    todo: list[_Todo] = []
+    seen = {file.id for file in files}
     writer = None
     try:
-        for file in files:
-            seen.add(file.id)
-            try:
-                data = read_bytes(file.path, max_bytes, follow_links=False)
-            except ArticleError as error:
-                stats.failed.append(FileProblem(printable(file.path), error.reason))
-                continue
-            mine = tuple(corrections.get(file.id, ()))
-            if indexed.get(file.id) == corrections_file.version(content_hash(data), mine):
-                stats.unchanged += 1
+        todo = _changed(files, indexed, corrections, max_bytes, stats)
+        for item in _extracted(todo, extractor, max_bytes, workers, progress, stats):
+            writer = writer or _writer(ix, index_dir, wait, notify)
+            spellings.add(item.places)
+            if item.article_id in indexed:
+                writer.delete_by_term("id", item.article_id)
+                stats.updated += 1
             else:
-                todo.append(_Todo(file, data, mine))
-        prepare = functools.partial(_prepare, extractor=extractor, max_bytes=max_bytes)
-        with _pool(len(todo), workers, extractor) as pool:
-            prepared = pool.map(prepare, todo, chunksize=16) if pool else map(prepare, todo)
-            for item in tqdm(
-                prepared,
-                total=len(todo),
-                desc="indexing",
-                unit="file",
-                disable=not progress,
-                file=sys.stderr,
-            ):
-                if item.problem is not None:
-                    stats.failed.append(FileProblem(item.path, item.problem))
-                    continue
-                stats.warnings += [FileProblem(item.path, note) for note in item.notes]
-                if item.encoding not in ("utf-8", "utf-8-sig"):
-                    stats.warnings.append(
-                        FileProblem(item.path, f"not UTF-8: decoded as {item.encoding}")
-                    )
-                writer = writer or _writer(ix, index_dir, wait, notify)
-                spellings.add(item.places)
-                if item.article_id in indexed:
-                    writer.delete_by_term("id", item.article_id)
-                    stats.updated += 1
-                else:
-                    stats.added += 1
-                # add_document, not update_document: we know which ids are new, so the
-                # per-document look-up of the old version is needed only for updates.
-                writer.add_document(
-                    **item.fields,
-                    sketch=item.sketch,
-                    dupe_keys=" ".join(keys(item.sketch)),
-                    dupe_group=groups.assign(item.article_id, item.sketch),
-                )
+                stats.added += 1
+            # add_document, not update_document: we know which ids are new, so the
+            # per-document look-up of the old version is needed only for updates.
+            writer.add_document(
+                **item.fields,
+                sketch=item.sketch,
+                dupe_keys=" ".join(keys(item.sketch)),
+                dupe_group=groups.assign(item.article_id, item.sketch),
+            )
         for article_id in indexed.keys() - seen:
             writer = writer or _writer(ix, index_dir, wait, notify)
             writer.delete_by_term("id", article_id)
@@ -260,6 +230,33 @@ def _run_store(
     files, stats.ignored, stats.warnings = discover(folder)
     corrections, unreadable = corrections_file.load(folder)
     stats.warnings += [FileProblem(printable(folder / FILENAME), line) for line in unreadable]
+    todo = _changed(files, indexed, corrections, max_bytes, stats)
+    for item in _extracted(todo, extractor, max_bytes, workers, progress, stats):
+        article = Article.from_dict(json.loads(item.fields["article"]))
+        if item.article_id in indexed:
+            stats.updated += 1
+        else:
+            stats.added += 1
+        group = store.group_for(item.article_id, item.sketch)
+        store.put(article, item.fields["content_hash"], item.sketch, group)
+    store.commit()
+    for article_id in indexed.keys() - {file.id for file in files}:
+        store.delete(article_id)
+        stats.removed += 1
+    store.commit()
+    stats.documents = store.count(len(indexed) + stats.added - stats.removed)
+    return stats
+
+
+def _changed(
+    files: list[ArticleFile],
+    indexed: dict[str, str],
+    corrections: dict[str, list[Correction]],
+    max_bytes: int,
+    stats: IndexStats,
+) -> list[_Todo]:
+    """The files to (re-)index: read, and their version (content and corrections)
+    unlike the one indexed; unchanged and unreadable ones are counted in ``stats``."""
     todo: list[_Todo] = []
     for file in files:
         try:
@@ -272,6 +269,19 @@ def _run_store(
             stats.unchanged += 1
         else:
             todo.append(_Todo(file, data, mine))
+    return todo
+
+
+def _extracted(
+    todo: list[_Todo],
+    extractor: Callable[[Article], Article],
+    max_bytes: int,
+    workers: int | None,
+    progress: bool,
+    stats: IndexStats,
+) -> Iterator[_Prepared]:
+    """Each file extracted and laid out (by worker processes when they pay), in order;
+    the ones that fail are counted in ``stats``, as are their warnings."""
     prepare = functools.partial(_prepare, extractor=extractor, max_bytes=max_bytes)
     with _pool(len(todo), workers, extractor) as pool:
         prepared = pool.map(prepare, todo, chunksize=16) if pool else map(prepare, todo)
@@ -291,20 +301,7 @@ def _run_store(
                 stats.warnings.append(
                     FileProblem(item.path, f"not UTF-8: decoded as {item.encoding}")
                 )
-            article = Article.from_dict(json.loads(item.fields["article"]))
-            if item.article_id in indexed:
-                stats.updated += 1
-            else:
-                stats.added += 1
-            group = store.group_for(item.article_id, item.sketch)
-            store.put(article, item.fields["content_hash"], item.sketch, group)
-    store.commit()
-    for article_id in indexed.keys() - {file.id for file in files}:
-        store.delete(article_id)
-        stats.removed += 1
-    store.commit()
-    stats.documents = store.count(len(indexed) + stats.added - stats.removed)
-    return stats
+            yield item
 
 
 #: Merge every segment into one when a commit would leave more than this many, or
