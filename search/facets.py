@@ -147,14 +147,20 @@ def count(
         for value in selected - tally.keys():  # a selected value is shown, however rare
             if n := len(postings.docs[name].get(value, frozenset()) & base):
                 tally[value] = n
-        counted = [FacetValue(value, n, value in selected) for value, n in tally.items()]
-        counted += [FacetValue(value, 0, True) for value in selected - tally.keys()]
-        counted.sort(key=lambda v: (-v.count, v.value))
-        shown = counted[:SHOWN] + [v for v in counted[SHOWN:] if v.selected]
-        if name == "year":
-            shown.sort(key=lambda v: v.value, reverse=True)
-        facets[name] = shown
+        facets[name] = shown(name, tally, selected)
     return facets
+
+
+def shown(name: str, tally: Mapping[str, int], selected: set[str]) -> list[FacetValue]:
+    """The values a facet shows: the SHOWN most common, and every selected one (with
+    its count, 0 if none); years newest first."""
+    counted = [FacetValue(value, n, value in selected) for value, n in tally.items()]
+    counted += [FacetValue(value, 0, True) for value in selected - tally.keys()]
+    counted.sort(key=lambda v: (-v.count, v.value))
+    values = counted[:SHOWN] + [v for v in counted[SHOWN:] if v.selected]
+    if name == "year":
+        values.sort(key=lambda v: v.value, reverse=True)
+    return values
 
 
 #: Result sets larger than this count their facets value by value, most common

@@ -12,6 +12,7 @@ from typing import Any
 
 from search.engine import fields, qparser, query
 from search.errors import InvalidRequestError
+from search.options import MAX_QUERY_CHARS
 from search.schema import DEFAULT_FIELDS, text_analyzer
 
 #: Letters a pattern needs before its first wildcard ("pr*" yes, "?*" no).
@@ -51,6 +52,24 @@ def parser(schema: Any, group: Any) -> Any:
         qparser.PlusMinusPlugin(plusexpr=_OPERATOR_SIGN % r"\+", minusexpr=_OPERATOR_SIGN % "-")
     )
     return parser
+
+
+def query_words(query_text: str) -> tuple[str, str | None]:
+    """The query as searched (spaces collapsed, cut to MAX_QUERY_CHARS, fields that
+    cannot be searched turned into words) and the notice saying what was changed."""
+    text = " ".join(query_text.split())
+    notice = None
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notice = f"The query was cut to its first {MAX_QUERY_CHARS} characters."
+    text, unknown = unknown_fields(text)
+    if unknown:
+        names = ", ".join(f"{name}:" for name in unknown)
+        notice = (
+            f"{names} is not a field you can search, so it was searched as a word "
+            "(the fields are listed in the help)."
+        )
+    return text, notice
 
 
 def unknown_fields(text: str) -> tuple[str, list[str]]:

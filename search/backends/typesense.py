@@ -43,7 +43,7 @@ from search.errors import (
     InvalidRequestError,
     NoIndexError,
 )
-from search.facets import SHOWN, FacetValue, clean_filters
+from search.facets import FacetValue, clean_filters, shown
 from search.hits import make_hit, quote_cards
 from search.options import (
     FEW_RESULTS,
@@ -56,7 +56,7 @@ from search.options import (
     UNDATED_NOTICE,
     VIEWS,
 )
-from search.queries import day, unknown_fields
+from search.queries import day, query_words
 from search.quotecheck import QuoteCheck, check_quote
 from search.results import Hit, Results
 from search.schema import FACETS, text_analyzer
@@ -154,18 +154,7 @@ class TypesenseIndex:
         dates: tuple[datetime | None, datetime | None],
         started: float,
     ) -> Results:
-        text = " ".join(query_text.split())
-        notice = None
-        if len(text) > MAX_QUERY_CHARS:
-            text = text[:MAX_QUERY_CHARS]
-            notice = f"The query was cut to its first {MAX_QUERY_CHARS} characters."
-        text, unknown = unknown_fields(text)
-        if unknown:
-            names = ", ".join(f"{name}:" for name in unknown)
-            notice = (
-                f"{names} is not a field you can search, so it was searched as a word "
-                "(the fields are listed in the help)."
-            )
+        text, notice = query_words(query_text)
         parsed = self._parse(text)
         empty = Results(
             query=query_text,
@@ -555,12 +544,5 @@ def _facets(
     facets: dict[str, list[FacetValue]] = {}
     for name in FACETS:
         tally = {v.value: v.count for v in _counts(own.get(name, main), name)}
-        selected = set(filters.get(name, ()))
-        counted = [FacetValue(value, n, value in selected) for value, n in tally.items()]
-        counted += [FacetValue(value, 0, True) for value in selected - tally.keys()]
-        counted.sort(key=lambda v: (-v.count, v.value))
-        shown = counted[:SHOWN] + [v for v in counted[SHOWN:] if v.selected]
-        if name == "year":
-            shown.sort(key=lambda v: v.value, reverse=True)
-        facets[name] = shown
+        facets[name] = shown(name, tally, set(filters.get(name, ())))
     return facets

@@ -62,7 +62,7 @@ from search.options import (
     UNDATED_NOTICE,
     VIEWS,
 )
-from search.queries import date_range, day, parser, tame, unknown_fields, usable
+from search.queries import date_range, day, parser, query_words, tame, usable
 from search.quotecheck import QuoteCheck, check_quote
 from search.results import Hit, Results
 from search.schema import DEFAULT_FIELDS, schema_is_current, text_analyzer
@@ -218,18 +218,7 @@ class Index:
         dates: tuple[datetime | None, datetime | None],
         started: float,
     ) -> Results:
-        text = " ".join(query_text.split())
-        notice = None
-        if len(text) > MAX_QUERY_CHARS:
-            text = text[:MAX_QUERY_CHARS]
-            notice = f"The query was cut to its first {MAX_QUERY_CHARS} characters."
-        text, unknown = unknown_fields(text)
-        if unknown:
-            names = ", ".join(f"{name}:" for name in unknown)
-            notice = (
-                f"{names} is not a field you can search, so it was searched as a word "
-                "(the fields are listed in the help)."
-            )
+        text, notice = query_words(query_text)
         parsed = self._parse(text)
         if parsed is None:
             return Results(
