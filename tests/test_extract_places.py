@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
+from search.extract.gazetteer import _collector_paused
 from search.extract.places import find_places
 
 
@@ -73,3 +76,17 @@ def test_a_region_named_after_a_city_is_found_under_the_city_names() -> None:
 
 def test_capital_city_beats_a_homonym_without_context() -> None:
     assert _found("Talks opened in Dublin.") == [("Dublin", "IE")]
+
+
+def test_gazetteer_build_leaves_garbage_collection_as_it_was() -> None:
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
