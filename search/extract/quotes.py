@@ -64,11 +64,17 @@ _SPEAKER = rf"(?P<who>{_DEFINITE}|{_GROUP}|{_PROPER}|{_PRONOUN})"
 # "Nick Van den Brul of BNP Paribas described …": the speaker's employer.
 # "Rep. Earl Blumenauer (D-Ore.)": a party and state in brackets.
 _OF = rf"(?:\s*\([^()]{{1,20}}\))?(?:\s+(?:of|at|from)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP})*)?"
-# ", the foreign minister of Ukraine," or ", Majeed Memon," between the speaker and the verb.
-_APPOSITION = r"(?:,\s*(?P<appos>[^,\"“”]{1,80}?),|,)?"
+# ", the foreign minister of Ukraine," or ", Majeed Memon," between the speaker and the verb
+# (US copy writes long ones: ", an economic adviser to Republicans and former director of
+# the nonpartisan Congressional Budget Office,").
+_APPOSITION = r"(?:,\s*(?P<appos>[^,\"“”]{1,160}?),|,)?"
 _RELATIVE = r"(?:\s*,?\s*(?:who|which)\b)?"
 # "has said", "once said", "later added", "sarcastically replied".
-_AUX = r"(?:(?:has|had|have|was|is|also|then|later|once|again|[a-z]+ly)\s+){0,2}"
+# "smiled and said", "paused and added": another verb of the same subject first.
+_AUX = (
+    r"(?:(?:has|had|have|was|is|also|then|later|once|again|[a-z]+ly)\s+){0,2}"
+    r"(?:[a-z]{2,}(?:ed|s)\s+and\s+)?"
+)
 _PREFIX = r"(?:[\w'’.\-]+\s+){0,4}?"  # 'Mr Kashyap's lawyer' before 'Mihir Desai said'
 # What may follow a name that is a whole speaker: punctuation, the end, a
 # preposition or clause word, an adverb. A lowercase noun after a capitalised
@@ -84,7 +90,10 @@ _NAME_END = (
 # Any verb in the past tense where an attribution stands ("…,” Trump barked):
 # news copy attributes with many more verbs than any list holds.
 _PAST = r"(?:[a-z]+ly\s+)?[a-z]{2,}ed\b"
-_LEAD = r"^[\s,—–-]*"
+# A stray apostrophe first: a quote inside a quote ends with three apostrophes.
+# "shot back", "fired back", "chimed in", "lashed out": a verb and its particle.
+_PARTICLE = r"(?:back|in|out)"
+_LEAD = r"^['’]?[\s,—–-]*"
 
 _AFTER = [
     re.compile(rf"{_LEAD}(?:{SPEECH_VERBS})\s+(?:[\w&'’.\-]+\s+){{0,4}}?{_SPEAKER}{_NAME_END}"),
@@ -105,15 +114,20 @@ _BEFORE: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (
         re.compile(rf"\b(?:{SPEECH_VERBS})\b"),
         re.compile(
-            rf"{_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}(?:{SPEECH_VERBS})\b"
+            rf"{_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}(?P<verb>{SPEECH_VERBS})\b"
             rf"[^.!?\"“”]{{0,160}}?[:,]?\s*$"
         ),
     ),
     (re.compile(r":\s*$"), re.compile(rf"{_SPEAKER}{_APPOSITION}\s*:\s*$")),
     # 'Breitbart News responded: “…' and 'Said Dorothy Poynter, who grew up with Ali, “…'
+    # 'Trump emphasized, “…' and 'Sanders shot back, "…': the verb, perhaps with its
+    # particle, right before the quote.
     (
-        re.compile(r"ed\s*:\s*$"),
-        re.compile(rf"{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}{_PAST}\s*:\s*$"),
+        re.compile(rf"(?:ed|{_PARTICLE})\s*[:,]\s*$"),
+        re.compile(
+            rf"{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}(?P<verb>{_PAST}|[a-z]{{2,}}\s+{_PARTICLE})"
+            rf"\s*[:,]\s*$"
+        ),
     ),
     (
         re.compile(r"\b(?:Said|Says|Added|Wrote|Asked)\b"),
@@ -176,7 +190,10 @@ def find_quotes(paragraphs: Sequence[str], headline: str = "") -> list[Quote]:
 
 def _resolve(found: _Attribution, people: People, at: int) -> str | None:
     speaker = _speaker(found, people, at)
-    return clean_speaker(speaker) if speaker else None
+    if not speaker:
+        return None
+    named = person_name(found.who)
+    return clean_speaker(speaker, surname=bool(named and named[1] and named[0] == speaker))
 
 
 def _speaker(found: _Attribution, people: People, at: int) -> str | None:
@@ -219,7 +236,10 @@ def _spans(index: int, paragraph: str) -> list[_Span]:
         at, mark = match.start(), match.group()
         before = paragraph[at - 1] if at else " "
         after = paragraph[match.end()] if match.end() < len(paragraph) else " "
-        opens = mark == _OPEN_CURLY or (
+        # An opening mark typed for a closing one ('… for her here,“ said Jim
+        # Clyburn'): inside a quote, glued to the word before and followed by a space.
+        misused = open_at is not None and not before.isspace() and after.isspace()
+        opens = (mark == _OPEN_CURLY and not misused) or (
             mark != "”"
             and (before.isspace() or before in "([—–-‘" or (before == "'" and mark == '"'))
             and not after.isspace()
@@ -264,6 +284,24 @@ def _attribution(paragraph: str, span: _Span, following: str = "") -> _Attributi
     before = paragraph[max(0, span.start - 1 - 300) : max(0, span.start - 1)]
     before = CLAUSE_START.split(before)[-1]
     for needed, pattern in _BEFORE:
-        if needed.search(before) and (match := pattern.search(before)):
+        if needed.search(before) and (match := _last(pattern, before)):
             return _Attribution(match.group("who"), match.groupdict().get("appos"))
+    return None
+
+
+def _last(pattern: re.Pattern[str], before: str) -> re.Match[str] | None:
+    """The attribution nearest the quote: "When asked by Ingraham …, Cruz said:" is
+    Cruz's, and "Clinton noted that … ― Trump boasted," is Trump's. A search finds
+    the leftmost subject of a speech verb; each later subject that also fits is
+    nearer the quote and takes its place. Only a subject after the verb counts:
+    one inside the first speaker's apposition ("James A. Lewis, an expert at the
+    Center for Strategic and International Studies, said") is part of it."""
+    match = pattern.search(before)
+    if "verb" not in pattern.groupindex:
+        return match
+    while match is not None:
+        later = pattern.search(before, match.end("verb"))
+        if later is None:
+            return match
+        match = later
     return None
