@@ -90,3 +90,25 @@ def test_gazetteer_build_leaves_garbage_collection_as_it_was() -> None:
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_an_old_spelling_of_the_story_city_beats_a_namesake_called_so() -> None:
+    # Odessa, Texas is called so; Odesa, Ukraine is spelt so only the old way, and is
+    # the story's: the spelling counts as its name.
+    story = [
+        "America and officials in Washington pledged arms.",
+        "Russia shelled Kherson, Donetsk and Luhansk.",
+        "The aim is to prevent the occupation of Odessa.",
+    ]
+    assert ("Odessa", "UA") in _found(*story)
+
+
+def test_rivals_in_one_country_leave_no_doubt_about_it() -> None:
+    # Liverpool the city and the borough are both English: that makes the story
+    # English, and Newcastle then Newcastle upon Tyne, not New South Wales.
+    found = _found("They lost at Liverpool on Sunday and play at Newcastle next.")
+    assert ("Newcastle", "GB") in found
+
+
+def test_another_name_that_only_shares_letters_is_no_spelling() -> None:
+    assert _found("They face a trip to Charlton in the cup.") == []

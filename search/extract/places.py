@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from search.articles import Place
 from search.extract.gazetteer import Entry, fold, gazetteer
@@ -91,6 +92,7 @@ _BIG_CITY = 500_000
 # of Mariupol" in a story about Ukraine.
 _HOME_CITY = 50_000
 _VARIANT_SIMILARITY = 0.7
+_VARIANT_LENGTH = 2
 # "Mr. Rove", "U.S. Treasury": a full stop after these does not start a sentence.
 _ABBREVIATED = frozenset(ABBREVIATIONS.split("|"))
 # "LONDON 1996-08-30", "KYIV, Ukraine (Reuters) -": a capitalised place opening
@@ -270,12 +272,15 @@ def _evident_country(mentions: _Mentions) -> str | None:
     candidates = mentions.candidates
     if not candidates or mentions.team_only:
         return None
-    if len(candidates) == 1:
-        return candidates[0].country
     nothing: Counter[str] = Counter()
     ranked = sorted(((_prior(e, mentions.name, nothing), e) for e in candidates), key=_first)
-    (first, entry), (second, _) = ranked[-1], ranked[-2]
-    return entry.country if first - second >= 1 else None
+    first, entry = ranked[-1]
+    if not _named_so(mentions.name, entry):
+        return None  # "Charlton" only as another name of Charlestown, US: no evidence
+    # Close rivals in the same country leave no doubt about the country: Liverpool
+    # the city and Liverpool the borough are both in England.
+    rivals = {e.country for score, e in ranked if first - score < 1}
+    return entry.country if rivals == {entry.country} else None
 
 
 def _first(scored: tuple[float, Entry]) -> float:
@@ -293,13 +298,24 @@ def _prior(entry: Entry, name: str, support: Counter[str]) -> float:
     score = math.log10(max(population, 1000))
     if entry.kind in ("country", "continent") or (entry.kind == "city" and entry.major):
         score += 1  # a country or a capital: the name's usual meaning
-    if gazetteer().is_main_name(name, entry) or fold(entry.name).startswith(fold(name) + " "):
-        score += 2  # "White House" the landmark, not an alternate name of Casablanca
+    if _named_so(name, entry):
+        score += 2
     if entry.country and support[entry.country]:
         score += 1
         if support[entry.country] == max(support.values()):
             score += 1
     return score
+
+
+def _named_so(name: str, entry: Entry) -> bool:
+    """``name`` is what readers call ``entry``: its main name, a short form of it
+    ("Newcastle"), or the main name spelt another way ("Odessa" for Odesa). Not
+    one of the alternate names nobody reads that way ("White House" of Casablanca)."""
+    return (
+        gazetteer().is_main_name(name, entry)
+        or fold(entry.name).startswith(fold(name) + " ")
+        or _spelling_variant(name, entry.name)
+    )
 
 
 def _choose(mentions: _Mentions, support: Counter[str], *, sport: bool) -> Place | None:
@@ -347,10 +363,17 @@ def _choose(mentions: _Mentions, support: Counter[str], *, sport: bool) -> Place
     )
 
 
+@lru_cache(maxsize=16384)
 def _spelling_variant(name: str, main: str) -> bool:
-    """Another transliteration of the same name: "Kiev"/"Kyiv", "Lugansk"/"Luhansk"."""
+    """Another transliteration of the same name: "Kiev"/"Kyiv", "Lugansk"/"Luhansk",
+    "Zaporozhye"/"Zaporizhzhia"; not another name that shares letters
+    ("Charlton" is not Charlestown): transliterations stay about as long."""
     a, b = fold(name), fold(main)
-    return a[:1] == b[:1] and SequenceMatcher(None, a, b).ratio() >= _VARIANT_SIMILARITY
+    return (
+        a[:1] == b[:1]
+        and abs(len(a) - len(b)) <= _VARIANT_LENGTH
+        and SequenceMatcher(None, a, b).ratio() >= _VARIANT_SIMILARITY
+    )
 
 
 def _place_parts(run: _Run, mid_sentence: set[str], person_words: set[str]) -> list[_Run]:
