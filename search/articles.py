@@ -37,6 +37,9 @@ class Quote:
     paragraph: int
     start: int
     end: int
+    #: What the attribution says the speaker is ("the Tory leader", "a spokesman for
+    #: Dell"): shown beside the speaker, never a speaker facet value itself.
+    role: str | None = None
 
 
 @dataclass(frozen=True)

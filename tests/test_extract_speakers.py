@@ -54,6 +54,9 @@ def _speakers(*paragraphs: str) -> list[str | None]:
         # A surname after a title is a name even when it is also a word of another kind.
         (["''We lost votes,'' Mr. King said."], ["King"]),
         (["''He is one of us,'' Mr. English said."], ["English"]),
+        # A surname that is also a nationality or a month ends a name.
+        (["''It should win,'' said the Observer's Philip French."], ["Philip French"]),
+        (['"We will leave," Theresa May said.'], ["Theresa May"]),
         # A quote inside a quote closes with three apostrophes.
         (["''I would say 'old-school,''' said Gregory W. Slayton."], ["Gregory W. Slayton"]),
         # A long apposition between the name and the verb.

@@ -155,12 +155,22 @@ def person_name(text: str) -> tuple[str, bool] | None:
             break
     if len(tokens) >= 3 and tokens[0].lower() in DEMONYMS:
         tokens = tokens[1:]
+    # "the Observer's Philip French", "Iowa State University's Dianne Bystrom": the
+    # name follows its employer's possessive.
+    owners = [i for i, t in enumerate(tokens[:-1]) if t.endswith(("'s", "’s"))]
+    if owners:
+        tokens = tokens[owners[-1] + 1 :]
     tokens = [_strip_possessive(t) for t in tokens]
     if not tokens or not 1 <= len(tokens) <= 4 or (len(tokens) == 1 and not titled):
         return None
     lowered = [t.lower() for t in tokens]
     surname_only = titled and len(tokens) == 1  # "Mrs. May", "Mr. English": a surname
-    if not surname_only and any(t in ORG_WORDS or t in CALENDAR or t in DEMONYMS for t in lowered):
+    # A nationality or a month may end a name as its surname ("Philip French",
+    # "Theresa May"), not start it ("American", "Friday").
+    given = lowered[:-1] if len(lowered) > 1 else lowered
+    if not surname_only and (
+        any(t in ORG_WORDS for t in lowered) or any(t in CALENDAR or t in DEMONYMS for t in given)
+    ):
         return None
     if any(len(t) > 1 and t.isupper() for t in tokens):
         return None  # BBC, MPAA: an acronym, not a person

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from search.articles import Quote
 from search.extract.people import PERSON_ROLES, SPEECH_VERBS, People, clean_speaker, person_name
+from search.extract.roles import speaker_and_role
 from search.extract.sentences import CLAUSE_END, CLAUSE_START
 
 _OPEN_CURLY = "“"
@@ -60,7 +61,13 @@ _ORGANISATION = (
     r"(?:[Tt]he|[Ii]ts)\s+(?:company|firm|group|bank|airline|club|band|organisation|"
     r"organization|ministry|department|regulator|watchdog|union|agency|government)"
 )
-_SPEAKER = rf"(?P<who>{_DEFINITE}|{_GROUP}|{_PROPER}|{_PRONOUN})"
+# "officials said", "U.S. officials said", "senior officials said": a plural source needs
+# no determiner (its modifiers are names or adjectives, not "of Commons").
+_SOURCES = (
+    r"(?:(?:[A-Z][\w.'’\-]*|[a-z]+(?:al|ary|ior|ian|ese|ish))\s+){0,2}?(?:officials|sources|analysts|residents|witnesses|experts|"
+    r"diplomats|lawmakers|critics|activists|protesters|observers|authorities)"
+)
+_SPEAKER = rf"(?P<who>{_DEFINITE}|{_GROUP}|{_SOURCES}|{_PROPER}|{_PRONOUN})"
 # "Nick Van den Brul of BNP Paribas described …": the speaker's employer.
 # "Rep. Earl Blumenauer (D-Ore.)": a party and state in brackets.
 _OF = rf"(?:\s*\([^()]{{1,20}}\))?(?:\s+(?:of|at|from)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP})*)?"
@@ -68,6 +75,11 @@ _OF = rf"(?:\s*\([^()]{{1,20}}\))?(?:\s+(?:of|at|from)\s+(?:the\s+)?{_CAP}(?:\s+
 # (US copy writes long ones: ", an economic adviser to Republicans and former director of
 # the nonpartisan Congressional Budget Office,").
 _APPOSITION = r"(?:,\s*(?P<appos>[^,\"“”]{1,160}?),|,)?"
+# "said Richard Curtin, the chief economist at the bank.": what the name is, after it.
+_TRAILING_APPOSITION = (
+    r"(?:\s*,\s*(?P<appos>(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts)\s+[^,\"“”]{1,160}?)"
+    r"\s*(?=[,.;]|$))?"
+)
 _RELATIVE = r"(?:\s*,?\s*(?:who|which)\b)?"
 # "has said", "once said", "later added", "sarcastically replied".
 # "smiled and said", "paused and added": another verb of the same subject first.
@@ -96,9 +108,13 @@ _PARTICLE = r"(?:back|in|out)"
 _LEAD = r"^['’]?[\s,—–-]*"
 
 _AFTER = [
-    re.compile(rf"{_LEAD}(?:{SPEECH_VERBS})\s+(?:[\w&'’.\-]+\s+){{0,4}}?{_SPEAKER}{_NAME_END}"),
     re.compile(
-        rf"{_LEAD}{_PREFIX}{_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}(?:{SPEECH_VERBS})\b"
+        rf"{_LEAD}(?:{SPEECH_VERBS})\s+(?P<pre>(?:[\w&'’.\-]+\s+){{0,4}}?){_SPEAKER}{_NAME_END}"
+        rf"{_TRAILING_APPOSITION}"
+    ),
+    re.compile(
+        rf"{_LEAD}(?P<pre>{_PREFIX}){_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}"
+        rf"(?:{SPEECH_VERBS})\b"
     ),
     re.compile(rf"{_LEAD}(?:the\s+)?{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}{_PAST}"),
     re.compile(rf"{_LEAD}{_PAST}\s+{_SPEAKER}{_NAME_END}"),  # '“…!” beamed Donald Hartley'
@@ -151,6 +167,7 @@ class _Span:
 class _Attribution:
     who: str
     appos: str | None
+    pre: str | None = None  # words before the name: "Tory leader" Michael Howard
 
 
 def find_quotes(paragraphs: Sequence[str], headline: str = "") -> list[Quote]:
@@ -173,27 +190,26 @@ def find_quotes(paragraphs: Sequence[str], headline: str = "") -> list[Quote]:
                 continue
             start = offsets[index] + paragraph.index(text, span.start)
             if found is not None:
-                speaker = _resolve(found, people, start)
+                speaker, role = _resolve(found, people, start)
             elif quotes and quotes[-1].paragraph >= index - 1:
-                speaker = quotes[-1].speaker  # the same speech goes on
+                speaker, role = quotes[-1].speaker, quotes[-1].role  # the same speech goes on
             else:
-                speaker = None
+                speaker, role = None, None
             if speaker:
                 people.add_speaker(speaker, start)
-            quotes.append(
-                Quote(
-                    text=text, speaker=speaker, paragraph=index, start=start, end=start + len(text)
-                )
-            )
+            end = start + len(text)
+            quotes.append(Quote(text, speaker, index, start, end, role=role))
     return quotes
 
 
-def _resolve(found: _Attribution, people: People, at: int) -> str | None:
+def _resolve(found: _Attribution, people: People, at: int) -> tuple[str | None, str | None]:
+    """(speaker, role): who said it by name, and what the attribution calls them."""
     speaker = _speaker(found, people, at)
-    if not speaker:
-        return None
-    named = person_name(found.who)
-    return clean_speaker(speaker, surname=bool(named and named[1] and named[0] == speaker))
+    if speaker:
+        named = person_name(found.who)
+        surname = bool(named and named[1] and named[0] == speaker)
+        speaker = clean_speaker(speaker, surname=surname)
+    return speaker_and_role(found.who, found.appos, speaker, before=found.pre)
 
 
 def _speaker(found: _Attribution, people: People, at: int) -> str | None:
@@ -275,7 +291,7 @@ def _attribution(paragraph: str, span: _Span, following: str = "") -> _Attributi
         after = CLAUSE_END.split(after, maxsplit=1)[0]
         for pattern in _AFTER:
             if match := pattern.search(after):
-                return _Attribution(match.group("who"), match.groupdict().get("appos"))
+                return _attributed(match)
     # A quote ending its paragraph, signed on the next line: '"…" / - Clinton.'
     rest = span.end + span.close
     signed = span.closed and len(paragraph) - rest < 80 and not paragraph[rest:].strip()
@@ -285,8 +301,13 @@ def _attribution(paragraph: str, span: _Span, following: str = "") -> _Attributi
     before = CLAUSE_START.split(before)[-1]
     for needed, pattern in _BEFORE:
         if needed.search(before) and (match := _last(pattern, before)):
-            return _Attribution(match.group("who"), match.groupdict().get("appos"))
+            return _attributed(match)
     return None
+
+
+def _attributed(match: re.Match[str]) -> _Attribution:
+    found = match.groupdict()
+    return _Attribution(match.group("who"), found.get("appos"), found.get("pre") or None)
 
 
 def _last(pattern: re.Pattern[str], before: str) -> re.Match[str] | None:
