@@ -272,11 +272,15 @@ def _evident_country(mentions: _Mentions) -> str | None:
     candidates = mentions.candidates
     if not candidates or mentions.team_only:
         return None
+    if len(candidates) == 1:
+        only = candidates[0]
+        # "Charlton" only as another name of Charlestown, US: no evidence.
+        return only.country if _named_so(mentions.name, only) else None
     nothing: Counter[str] = Counter()
     ranked = sorted(((_prior(e, mentions.name, nothing), e) for e in candidates), key=_first)
     first, entry = ranked[-1]
     if not _named_so(mentions.name, entry):
-        return None  # "Charlton" only as another name of Charlestown, US: no evidence
+        return None
     # Close rivals in the same country leave no doubt about the country: Liverpool
     # the city and Liverpool the borough are both in England.
     rivals = {e.country for score, e in ranked if first - score < 1}
