@@ -72,6 +72,18 @@ def _speakers(*paragraphs: str) -> list[str | None]:
         # Another verb of the same subject first; a verb with its particle.
         (['Ms. Ann Sherry smiled and said, "I am waiting."'], ["Ann Sherry"]),
         (['Bernie Sanders shot back, "They must have been crushed."'], ["Bernie Sanders"]),
+        (['"Free stuff for all," Tom Bennett shot back with a laugh.'], ["Tom Bennett"]),
+        (['Marco Rubio fired back forcefully: "If that deal stands, we lose."'], ["Marco Rubio"]),
+        # Two apostrophes open the quote after its attribution.
+        (
+            ["During the debate, Hillary Clinton cracked, ''I'm a progressive.''"],
+            ["Hillary Clinton"],
+        ),
+        # "As X put it".
+        (
+            ["As the LinkedIn chief executive, Jeff Weiner, put it in his memo, ''We will grow.''"],
+            ["Jeff Weiner"],
+        ),
         # The attribution nearest the quote, not the first speech verb of the sentence.
         (
             ['When asked by Laura Ingraham about visas, Ted Cruz said: "Not a good idea."'],

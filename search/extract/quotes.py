@@ -116,7 +116,10 @@ _AFTER = [
         rf"{_LEAD}(?P<pre>{_PREFIX}){_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}"
         rf"(?:{SPEECH_VERBS})\b"
     ),
-    re.compile(rf"{_LEAD}(?:the\s+)?{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}{_PAST}"),
+    re.compile(
+        rf"{_LEAD}(?:the\s+)?{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}"
+        rf"(?:{_PAST}|[a-z]{{2,}}\s+{_PARTICLE}\b)"
+    ),
     re.compile(rf"{_LEAD}{_PAST}\s+{_SPEAKER}{_NAME_END}"),  # '“…!” beamed Donald Hartley'
     # '"We will not leave" — Dmytro Kuleba': a dash and a bare name.
     re.compile(rf"^\s*(?:[—–―]|--?)\s*(?P<who>{_PROPER})\s*(?:[,.]|$)"),
@@ -139,18 +142,25 @@ _BEFORE: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     # 'Trump emphasized, “…' and 'Sanders shot back, "…': the verb, perhaps with its
     # particle, right before the quote.
     (
-        re.compile(rf"(?:ed|{_PARTICLE})\s*[:,]\s*$"),
+        re.compile(rf"(?:ed|{_PARTICLE}|ly)\s*[:,]\s*$"),
         re.compile(
             rf"{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}(?P<verb>{_PAST}|[a-z]{{2,}}\s+{_PARTICLE})"
-            rf"\s*[:,]\s*$"
+            rf"(?:\s+[a-z]+ly)?\s*[:,]\s*$"
         ),
     ),
     (
         re.compile(r"\b(?:Said|Says|Added|Wrote|Asked)\b"),
         re.compile(rf"\b(?:Said|Says|Added|Wrote|Asked)\s+{_SPEAKER}{_APPOSITION}[\s,:]*$"),
     ),
-    # 'As Politico reported, “…'
-    (re.compile(r"\b[Aa]s\b"), re.compile(rf"\b[Aa]s\s+{_SPEAKER}\s+{_AUX}{_PAST}[\s,:]*$")),
+    # 'As Politico reported, “…', 'As the LinkedIn chief executive, Jeff Weiner, put it in
+    # his memo, “…'
+    (
+        re.compile(r"\b[Aa]s\b"),
+        re.compile(
+            rf"\b[Aa]s\s+{_SPEAKER}{_APPOSITION}\s+{_AUX}(?:{_PAST}|put\s+it)"
+            rf"(?:\s+[^.!?\"“”,]{{1,60}})?[\s,:]*$"
+        ),
+    ),
 ]
 
 
@@ -297,7 +307,9 @@ def _attribution(paragraph: str, span: _Span, following: str = "") -> _Attributi
     signed = span.closed and len(paragraph) - rest < 80 and not paragraph[rest:].strip()
     if signed and (match := _SIGNATURE.match(following[:160])):
         return _Attribution(match.group("who"), None)
-    before = paragraph[max(0, span.start - 1 - 300) : max(0, span.start - 1)]
+    # The text before the opening mark (two characters when it is two apostrophes).
+    opening = 2 if paragraph[max(0, span.start - 2) : span.start] == "''" else 1
+    before = paragraph[max(0, span.start - opening - 300) : max(0, span.start - opening)]
     before = CLAUSE_START.split(before)[-1]
     for needed, pattern in _BEFORE:
         if needed.search(before) and (match := _last(pattern, before)):
