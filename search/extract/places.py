@@ -129,6 +129,23 @@ _TEAM_BEFORE = re.compile(
     r"host|hosts|hosting|over|lost to|defeat|defeated|thrashed|edged|drew with|draw with)\s+$",
     re.IGNORECASE,
 )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_OPENING_PUNCTUATION = "([{\"'“‘’—–-/"
+# The words _LOCATIVE and _TEAM_BEFORE can end with (besides any "…ed" participle).
+_LOCATIVE_LAST = _words(
+    "in at from near outside inside into across around toward towards via through "
+    "throughout within between beyond to visit visited visiting representing of "
+    "nearby neighboring neighbouring northern southern eastern western central"
+)
+_TEAM_LAST = _words(
+    "against beat beating by v vs versus face faces faced facing play plays playing host "
+    "hosts hosting over to defeat defeated thrashed edged with"
+)
 _TEAM_AFTER = re.compile(
     r"^\s+(?:were|are|have|beat|won|lost|drew|side|team|squad|coach|captain|manager|fans|"
     r"players?|skipper|boss|international|fly-half|scrum-half|striker|winger|prop|lock|"
@@ -183,12 +200,12 @@ def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
             mentions = names.setdefault(fold(part.text), _Mentions(part.text))
             if not mentions.candidates and mentions.kind is None:
                 _describe(mentions, part)
-            locative = bool(_LOCATIVE.search(part.before[-30:])) or (
+            locative = _ends_locative(part.before[-30:]) or (
                 # "parts of Donetsk, Luhansk and Kherson": the list shares its preposition.
                 previous_locative and _continues_list(previous, part)
             )
             mentions.locative |= locative
-            team = bool(_TEAM_BEFORE.search(part.before[-20:]) or _TEAM_AFTER.match(part.after))
+            team = _ends_team(part.before[-20:]) or bool(_TEAM_AFTER.match(part.after))
             mentions.team_only &= team
             previous, previous_locative = part, locative and not team
     support = _article_countries(names.values())
@@ -207,6 +224,30 @@ def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
         else Place(**{**p.__dict__, "country": _landmark_country(p.name, dominant)})
         for p in places.values()
     ]
+
+
+def _last_word(text: str) -> str:
+    """The last word of ``text`` before a closing "the", lower-cased."""
+    words = text.rsplit(None, 2)
+    if len(words) > 1 and words[-1].lower() == "the":
+        words.pop()
+    # "(in ", "—in ": the patterns find a word after any punctuation.
+    return words[-1].lower().lstrip(_OPENING_PUNCTUATION) if words else ""
+
+
+def _ends_locative(before: str) -> bool:
+    """``before`` ends in a place's position ("in", "the city of", "in nearby"). The
+    word test first: the pattern, anchored at the end, is tried at every position
+    of the text, and most names have no such word before them."""
+    last = _last_word(before)
+    if last not in _LOCATIVE_LAST and not last.endswith("ed"):
+        return False
+    return bool(_LOCATIVE.search(before))
+
+
+def _ends_team(before: str) -> bool:
+    """``before`` ends as a sports team's context does ("against", "beaten by")."""
+    return _last_word(before) in _TEAM_LAST and bool(_TEAM_BEFORE.search(before))
 
 
 def _datelines(paragraphs: Sequence[str]) -> Iterable[str]:
