@@ -39,6 +39,9 @@ class Quote:
     end: int
     #: The speaker (or the quote itself) comes from the newsroom's corrections file.
     corrected: bool = False
+    #: What the attribution says the speaker is ("the Tory leader", "a spokesman for
+    #: Dell"): shown beside the speaker, never a speaker facet value itself.
+    role: str | None = None
 
 
 @dataclass(frozen=True)

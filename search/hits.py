@@ -108,6 +108,7 @@ def quote_cards(doc: Article, terms: Highlight, speaker_words: frozenset[str]) -
             paragraph=q.paragraph,
             date=doc.date,
             text=q.text,
+            role=q.role,
         )
         for q in doc.quotes
         if body.any_within(q.start, q.end)

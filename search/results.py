@@ -54,6 +54,8 @@ class QuoteCard:
     date: str | None = None
     #: The quotation as plain text (what the quote check is given).
     text: str = ""
+    #: What the attribution calls the speaker ("the Tory leader", "a spokesman for Dell").
+    role: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -16,7 +16,7 @@ from search.engine import accent_map, analysis, fields
 
 #: Schema version, kept beside the index so an index from an older schema is rebuilt, not
 #: misread (a changed analyzer keeps the field names but changes every term).
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 _MARKER = "news-search.json"
 
 #: Facets: URL/API name → index field. Places are rolled up to their country.

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
+from search.extract.gazetteer import _collector_paused
 from search.extract.places import find_places
 
 
@@ -73,3 +76,39 @@ def test_a_region_named_after_a_city_is_found_under_the_city_names() -> None:
 
 def test_capital_city_beats_a_homonym_without_context() -> None:
     assert _found("Talks opened in Dublin.") == [("Dublin", "IE")]
+
+
+def test_gazetteer_build_leaves_garbage_collection_as_it_was() -> None:
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+
+
+def test_an_old_spelling_of_the_story_city_beats_a_namesake_called_so() -> None:
+    # Odessa, Texas is called so; Odesa, Ukraine is spelt so only the old way, and is
+    # the story's: the spelling counts as its name.
+    story = [
+        "America and officials in Washington pledged arms.",
+        "Russia shelled Kherson, Donetsk and Luhansk.",
+        "The aim is to prevent the occupation of Odessa.",
+    ]
+    assert ("Odessa", "UA") in _found(*story)
+
+
+def test_rivals_in_one_country_leave_no_doubt_about_it() -> None:
+    # Liverpool the city and the borough are both English: that makes the story
+    # English, and Newcastle then Newcastle upon Tyne, not New South Wales.
+    found = _found("They lost at Liverpool on Sunday and play at Newcastle next.")
+    assert ("Newcastle", "GB") in found
+
+
+def test_another_name_that_only_shares_letters_is_no_spelling() -> None:
+    assert _found("They face a trip to Charlton in the cup.") == []

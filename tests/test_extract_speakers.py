@@ -51,6 +51,52 @@ def _speakers(*paragraphs: str) -> list[str | None]:
         # A possessive role with the name in apposition; a newspaper as the subject.
         (['"We can win," Sanders\'s campaign manager, Jeff Weaver, said.'], ["Jeff Weaver"]),
         (['"It was historic," the New York Times reported.'], ["New York Times"]),
+        # A surname after a title is a name even when it is also a word of another kind.
+        (["''We lost votes,'' Mr. King said."], ["King"]),
+        (["''He is one of us,'' Mr. English said."], ["English"]),
+        # A surname that is also a nationality or a month ends a name.
+        (["''It should win,'' said the Observer's Philip French."], ["Philip French"]),
+        (['"We will leave," Theresa May said.'], ["Theresa May"]),
+        # A quote inside a quote closes with three apostrophes.
+        (["''I would say 'old-school,''' said Gregory W. Slayton."], ["Gregory W. Slayton"]),
+        # A long apposition between the name and the verb.
+        (
+            [
+                "''Wages grew,'' Douglas Holtz-Eakin, an economic adviser to Republicans and "
+                "former director of the nonpartisan Congressional Budget Office, wrote."
+            ],
+            ["Douglas Holtz-Eakin"],
+        ),
+        # An opening curly mark typed where the closing one belongs.
+        (["“That could create problems,“ said Jim Clyburn, a congressman."], ["Jim Clyburn"]),
+        # Another verb of the same subject first; a verb with its particle.
+        (['Ms. Ann Sherry smiled and said, "I am waiting."'], ["Ann Sherry"]),
+        (['Bernie Sanders shot back, "They must have been crushed."'], ["Bernie Sanders"]),
+        (['"Free stuff for all," Tom Bennett shot back with a laugh.'], ["Tom Bennett"]),
+        (['Marco Rubio fired back forcefully: "If that deal stands, we lose."'], ["Marco Rubio"]),
+        # Two apostrophes open the quote after its attribution.
+        (
+            ["During the debate, Hillary Clinton cracked, ''I'm a progressive.''"],
+            ["Hillary Clinton"],
+        ),
+        # "As X put it".
+        (
+            ["As the LinkedIn chief executive, Jeff Weiner, put it in his memo, ''We will grow.''"],
+            ["Jeff Weiner"],
+        ),
+        # The attribution nearest the quote, not the first speech verb of the sentence.
+        (
+            ['When asked by Laura Ingraham about visas, Ted Cruz said: "Not a good idea."'],
+            ["Ted Cruz"],
+        ),
+        (
+            ['When Ann Lee noted the taxes he had not paid, Tom Ray boasted, "That is smart."'],
+            ["Tom Ray"],
+        ),
+        (
+            ['"We win," James Lewis, an expert at the Center for Strategic Studies, said.'],
+            ["James Lewis"],
+        ),
         # A one-word reply with its attribution is a quote; a scare quote is not.
         (["Ann Lee looked up.", '"Really," she said.', 'It was "desperate".'], ["Ann Lee"]),
     ],

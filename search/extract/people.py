@@ -107,17 +107,22 @@ def _is_country_or_state(name: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def clean_speaker(speaker: str) -> str | None:
+def clean_speaker(speaker: str, *, surname: bool = False) -> str | None:
     """A speaker value as a facet should show it: "But Ferguson" → "Ferguson",
     "Boss Henk Addink" → "Henk Addink", "Californian Thomas Slattery" →
     "Thomas Slattery"; a bare nationality, country or weekday ("American",
     "England", "Friday") is no speaker at all. Lower-case descriptions ("a
-    spokesman for Sony") stay as written."""
+    spokesman for Sony") stay as written. ``surname``: the text wrote a title
+    before this one word ("Mr. King", "Mr. English", "Mr. Burman"), so it is
+    a person's name even when it is also a title, a nationality or a place's."""
     words = speaker.split()
     if not words or not words[0][:1].isupper():
         return speaker
     while len(words) > 1 and _is_descriptor(words[0]) and words[1][:1].isupper():
         words = words[1:]
+    if len(words) == 1 and surname:
+        lowered = words[0].lower()
+        return None if lowered in FUNCTION_WORDS or lowered in CALENDAR else words[0]
     if len(words) == 1:
         lowered = words[0].lower().rstrip(".")
         if lowered in DEMONYMS or lowered in CALENDAR or lowered in OPENERS:
@@ -140,17 +145,32 @@ def person_name(text: str) -> tuple[str, bool] | None:
     while tokens and tokens[0].lower() in FUNCTION_WORDS:
         tokens = tokens[1:]
     titled = False
-    for index in range(len(tokens) - 1, -1, -1):
+    last = len(tokens) - 1
+    # "Mr. King", "Mr. English": after a title, a word that is also a title is the surname.
+    if last >= 1 and all(t.lower().rstrip(".") in TITLES for t in tokens[last - 1 :]):
+        last -= 1
+    for index in range(last, -1, -1):
         if tokens[index].lower().rstrip(".") in TITLES:
             tokens, titled = tokens[index + 1 :], True
             break
     if len(tokens) >= 3 and tokens[0].lower() in DEMONYMS:
         tokens = tokens[1:]
+    # "the Observer's Philip French", "Iowa State University's Dianne Bystrom": the
+    # name follows its employer's possessive.
+    owners = [i for i, t in enumerate(tokens[:-1]) if t.endswith(("'s", "’s"))]
+    if owners:
+        tokens = tokens[owners[-1] + 1 :]
     tokens = [_strip_possessive(t) for t in tokens]
     if not tokens or not 1 <= len(tokens) <= 4 or (len(tokens) == 1 and not titled):
         return None
     lowered = [t.lower() for t in tokens]
-    if any(t in ORG_WORDS or t in CALENDAR or t in DEMONYMS for t in lowered):
+    surname_only = titled and len(tokens) == 1  # "Mrs. May", "Mr. English": a surname
+    # A nationality or a month may end a name as its surname ("Philip French",
+    # "Theresa May"), not start it ("American", "Friday").
+    given = lowered[:-1] if len(lowered) > 1 else lowered
+    if not surname_only and (
+        any(t in ORG_WORDS for t in lowered) or any(t in CALENDAR or t in DEMONYMS for t in given)
+    ):
         return None
     if any(len(t) > 1 and t.isupper() for t in tokens):
         return None  # BBC, MPAA: an acronym, not a person

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from search.articles import Place
 from search.extract.gazetteer import Entry, fold, gazetteer
@@ -91,6 +92,7 @@ _BIG_CITY = 500_000
 # of Mariupol" in a story about Ukraine.
 _HOME_CITY = 50_000
 _VARIANT_SIMILARITY = 0.7
+_VARIANT_LENGTH = 2
 # "Mr. Rove", "U.S. Treasury": a full stop after these does not start a sentence.
 _ABBREVIATED = frozenset(ABBREVIATIONS.split("|"))
 # "LONDON 1996-08-30", "KYIV, Ukraine (Reuters) -": a capitalised place opening
@@ -126,6 +128,23 @@ _TEAM_BEFORE = re.compile(
     r"\b(?:against|beat|beating|beaten by|v|vs|versus|face|faces|faced|facing|play|plays|playing|"
     r"host|hosts|hosting|over|lost to|defeat|defeated|thrashed|edged|drew with|draw with)\s+$",
     re.IGNORECASE,
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_OPENING_PUNCTUATION = "([{\"'“‘’—–-/"
+# The words _LOCATIVE and _TEAM_BEFORE can end with (besides any "…ed" participle).
+_LOCATIVE_LAST = _words(
+    "in at from near outside inside into across around toward towards via through "
+    "throughout within between beyond to visit visited visiting representing of "
+    "nearby neighboring neighbouring northern southern eastern western central"
+)
+_TEAM_LAST = _words(
+    "against beat beating by v vs versus face faces faced facing play plays playing host "
+    "hosts hosting over to defeat defeated thrashed edged with"
 )
 _TEAM_AFTER = re.compile(
     r"^\s+(?:were|are|have|beat|won|lost|drew|side|team|squad|coach|captain|manager|fans|"
@@ -181,12 +200,12 @@ def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
             mentions = names.setdefault(fold(part.text), _Mentions(part.text))
             if not mentions.candidates and mentions.kind is None:
                 _describe(mentions, part)
-            locative = bool(_LOCATIVE.search(part.before[-30:])) or (
+            locative = _ends_locative(part.before[-30:]) or (
                 # "parts of Donetsk, Luhansk and Kherson": the list shares its preposition.
                 previous_locative and _continues_list(previous, part)
             )
             mentions.locative |= locative
-            team = bool(_TEAM_BEFORE.search(part.before[-20:]) or _TEAM_AFTER.match(part.after))
+            team = _ends_team(part.before[-20:]) or bool(_TEAM_AFTER.match(part.after))
             mentions.team_only &= team
             previous, previous_locative = part, locative and not team
     support = _article_countries(names.values())
@@ -205,6 +224,30 @@ def find_places(headline: str, paragraphs: Sequence[str]) -> list[Place]:
         else Place(**{**p.__dict__, "country": _landmark_country(p.name, dominant)})
         for p in places.values()
     ]
+
+
+def _last_word(text: str) -> str:
+    """The last word of ``text`` before a closing "the", lower-cased."""
+    words = text.rsplit(None, 2)
+    if len(words) > 1 and words[-1].lower() == "the":
+        words.pop()
+    # "(in ", "—in ": the patterns find a word after any punctuation.
+    return words[-1].lower().lstrip(_OPENING_PUNCTUATION) if words else ""
+
+
+def _ends_locative(before: str) -> bool:
+    """``before`` ends in a place's position ("in", "the city of", "in nearby"). The
+    word test first: the pattern, anchored at the end, is tried at every position
+    of the text, and most names have no such word before them."""
+    last = _last_word(before)
+    if last not in _LOCATIVE_LAST and not last.endswith("ed"):
+        return False
+    return bool(_LOCATIVE.search(before))
+
+
+def _ends_team(before: str) -> bool:
+    """``before`` ends as a sports team's context does ("against", "beaten by")."""
+    return _last_word(before) in _TEAM_LAST and bool(_TEAM_BEFORE.search(before))
 
 
 def _datelines(paragraphs: Sequence[str]) -> Iterable[str]:
@@ -271,11 +314,18 @@ def _evident_country(mentions: _Mentions) -> str | None:
     if not candidates or mentions.team_only:
         return None
     if len(candidates) == 1:
-        return candidates[0].country
+        only = candidates[0]
+        # "Charlton" only as another name of Charlestown, US: no evidence.
+        return only.country if _named_so(mentions.name, only) else None
     nothing: Counter[str] = Counter()
     ranked = sorted(((_prior(e, mentions.name, nothing), e) for e in candidates), key=_first)
-    (first, entry), (second, _) = ranked[-1], ranked[-2]
-    return entry.country if first - second >= 1 else None
+    first, entry = ranked[-1]
+    if not _named_so(mentions.name, entry):
+        return None
+    # Close rivals in the same country leave no doubt about the country: Liverpool
+    # the city and Liverpool the borough are both in England.
+    rivals = {e.country for score, e in ranked if first - score < 1}
+    return entry.country if rivals == {entry.country} else None
 
 
 def _first(scored: tuple[float, Entry]) -> float:
@@ -293,13 +343,24 @@ def _prior(entry: Entry, name: str, support: Counter[str]) -> float:
     score = math.log10(max(population, 1000))
     if entry.kind in ("country", "continent") or (entry.kind == "city" and entry.major):
         score += 1  # a country or a capital: the name's usual meaning
-    if gazetteer().is_main_name(name, entry) or fold(entry.name).startswith(fold(name) + " "):
-        score += 2  # "White House" the landmark, not an alternate name of Casablanca
+    if _named_so(name, entry):
+        score += 2
     if entry.country and support[entry.country]:
         score += 1
         if support[entry.country] == max(support.values()):
             score += 1
     return score
+
+
+def _named_so(name: str, entry: Entry) -> bool:
+    """``name`` is what readers call ``entry``: its main name, a short form of it
+    ("Newcastle"), or the main name spelt another way ("Odessa" for Odesa). Not
+    one of the alternate names nobody reads that way ("White House" of Casablanca)."""
+    return (
+        gazetteer().is_main_name(name, entry)
+        or fold(entry.name).startswith(fold(name) + " ")
+        or _spelling_variant(name, entry.name)
+    )
 
 
 def _choose(mentions: _Mentions, support: Counter[str], *, sport: bool) -> Place | None:
@@ -347,10 +408,17 @@ def _choose(mentions: _Mentions, support: Counter[str], *, sport: bool) -> Place
     )
 
 
+@lru_cache(maxsize=16384)
 def _spelling_variant(name: str, main: str) -> bool:
-    """Another transliteration of the same name: "Kiev"/"Kyiv", "Lugansk"/"Luhansk"."""
+    """Another transliteration of the same name: "Kiev"/"Kyiv", "Lugansk"/"Luhansk",
+    "Zaporozhye"/"Zaporizhzhia"; not another name that shares letters
+    ("Charlton" is not Charlestown): transliterations stay about as long."""
     a, b = fold(name), fold(main)
-    return a[:1] == b[:1] and SequenceMatcher(None, a, b).ratio() >= _VARIANT_SIMILARITY
+    return (
+        a[:1] == b[:1]
+        and abs(len(a) - len(b)) <= _VARIANT_LENGTH
+        and SequenceMatcher(None, a, b).ratio() >= _VARIANT_SIMILARITY
+    )
 
 
 def _place_parts(run: _Run, mid_sentence: set[str], person_words: set[str]) -> list[_Run]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from search.articles import Quote
 from search.extract.people import PERSON_ROLES, SPEECH_VERBS, People, clean_speaker, person_name
+from search.extract.roles import speaker_and_role
 from search.extract.sentences import CLAUSE_END, CLAUSE_START
 
 _OPEN_CURLY = "“"
@@ -60,15 +61,32 @@ _ORGANISATION = (
     r"(?:[Tt]he|[Ii]ts)\s+(?:company|firm|group|bank|airline|club|band|organisation|"
     r"organization|ministry|department|regulator|watchdog|union|agency|government)"
 )
-_SPEAKER = rf"(?P<who>{_DEFINITE}|{_GROUP}|{_PROPER}|{_PRONOUN})"
+# "officials said", "U.S. officials said", "senior officials said": a plural source needs
+# no determiner (its modifiers are names or adjectives, not "of Commons").
+_SOURCES = (
+    r"(?:(?:[A-Z][\w.'’\-]*|[a-z]+(?:al|ary|ior|ian|ese|ish))\s+){0,2}?(?:officials|sources|analysts|residents|witnesses|experts|"
+    r"diplomats|lawmakers|critics|activists|protesters|observers|authorities)"
+)
+_SPEAKER = rf"(?P<who>{_DEFINITE}|{_GROUP}|{_SOURCES}|{_PROPER}|{_PRONOUN})"
 # "Nick Van den Brul of BNP Paribas described …": the speaker's employer.
 # "Rep. Earl Blumenauer (D-Ore.)": a party and state in brackets.
 _OF = rf"(?:\s*\([^()]{{1,20}}\))?(?:\s+(?:of|at|from)\s+(?:the\s+)?{_CAP}(?:\s+{_CAP})*)?"
-# ", the foreign minister of Ukraine," or ", Majeed Memon," between the speaker and the verb.
-_APPOSITION = r"(?:,\s*(?P<appos>[^,\"“”]{1,80}?),|,)?"
+# ", the foreign minister of Ukraine," or ", Majeed Memon," between the speaker and the verb
+# (US copy writes long ones: ", an economic adviser to Republicans and former director of
+# the nonpartisan Congressional Budget Office,").
+_APPOSITION = r"(?:,\s*(?P<appos>[^,\"“”]{1,160}?),|,)?"
+# "said Richard Curtin, the chief economist at the bank.": what the name is, after it.
+_TRAILING_APPOSITION = (
+    r"(?:\s*,\s*(?P<appos>(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts)\s+[^,\"“”]{1,160}?)"
+    r"\s*(?=[,.;]|$))?"
+)
 _RELATIVE = r"(?:\s*,?\s*(?:who|which)\b)?"
 # "has said", "once said", "later added", "sarcastically replied".
-_AUX = r"(?:(?:has|had|have|was|is|also|then|later|once|again|[a-z]+ly)\s+){0,2}"
+# "smiled and said", "paused and added": another verb of the same subject first.
+_AUX = (
+    r"(?:(?:has|had|have|was|is|also|then|later|once|again|[a-z]+ly)\s+){0,2}"
+    r"(?:[a-z]{2,}(?:ed|s)\s+and\s+)?"
+)
 _PREFIX = r"(?:[\w'’.\-]+\s+){0,4}?"  # 'Mr Kashyap's lawyer' before 'Mihir Desai said'
 # What may follow a name that is a whole speaker: punctuation, the end, a
 # preposition or clause word, an adverb. A lowercase noun after a capitalised
@@ -84,14 +102,24 @@ _NAME_END = (
 # Any verb in the past tense where an attribution stands ("…,” Trump barked):
 # news copy attributes with many more verbs than any list holds.
 _PAST = r"(?:[a-z]+ly\s+)?[a-z]{2,}ed\b"
-_LEAD = r"^[\s,—–-]*"
+# A stray apostrophe first: a quote inside a quote ends with three apostrophes.
+# "shot back", "fired back", "chimed in", "lashed out": a verb and its particle.
+_PARTICLE = r"(?:back|in|out)"
+_LEAD = r"^['’]?[\s,—–-]*"
 
 _AFTER = [
-    re.compile(rf"{_LEAD}(?:{SPEECH_VERBS})\s+(?:[\w&'’.\-]+\s+){{0,4}}?{_SPEAKER}{_NAME_END}"),
     re.compile(
-        rf"{_LEAD}{_PREFIX}{_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}(?:{SPEECH_VERBS})\b"
+        rf"{_LEAD}(?:{SPEECH_VERBS})\s+(?P<pre>(?:[\w&'’.\-]+\s+){{0,4}}?){_SPEAKER}{_NAME_END}"
+        rf"{_TRAILING_APPOSITION}"
     ),
-    re.compile(rf"{_LEAD}(?:the\s+)?{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}{_PAST}"),
+    re.compile(
+        rf"{_LEAD}(?P<pre>{_PREFIX}){_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}"
+        rf"(?:{SPEECH_VERBS})\b"
+    ),
+    re.compile(
+        rf"{_LEAD}(?:the\s+)?{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}"
+        rf"(?:{_PAST}|[a-z]{{2,}}\s+{_PARTICLE}\b)"
+    ),
     re.compile(rf"{_LEAD}{_PAST}\s+{_SPEAKER}{_NAME_END}"),  # '“…!” beamed Donald Hartley'
     # '"We will not leave" — Dmytro Kuleba': a dash and a bare name.
     re.compile(rf"^\s*(?:[—–―]|--?)\s*(?P<who>{_PROPER})\s*(?:[,.]|$)"),
@@ -105,22 +133,34 @@ _BEFORE: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (
         re.compile(rf"\b(?:{SPEECH_VERBS})\b"),
         re.compile(
-            rf"{_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}(?:{SPEECH_VERBS})\b"
+            rf"{_SPEAKER}{_OF}{_APPOSITION}{_RELATIVE}\s+{_AUX}(?P<verb>{SPEECH_VERBS})\b"
             rf"[^.!?\"“”]{{0,160}}?[:,]?\s*$"
         ),
     ),
     (re.compile(r":\s*$"), re.compile(rf"{_SPEAKER}{_APPOSITION}\s*:\s*$")),
     # 'Breitbart News responded: “…' and 'Said Dorothy Poynter, who grew up with Ali, “…'
+    # 'Trump emphasized, “…' and 'Sanders shot back, "…': the verb, perhaps with its
+    # particle, right before the quote.
     (
-        re.compile(r"ed\s*:\s*$"),
-        re.compile(rf"{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}{_PAST}\s*:\s*$"),
+        re.compile(rf"(?:ed|{_PARTICLE}|ly)\s*[:,]\s*$"),
+        re.compile(
+            rf"{_SPEAKER}{_OF}{_APPOSITION}\s+{_AUX}(?P<verb>{_PAST}|[a-z]{{2,}}\s+{_PARTICLE})"
+            rf"(?:\s+[a-z]+ly)?\s*[:,]\s*$"
+        ),
     ),
     (
         re.compile(r"\b(?:Said|Says|Added|Wrote|Asked)\b"),
         re.compile(rf"\b(?:Said|Says|Added|Wrote|Asked)\s+{_SPEAKER}{_APPOSITION}[\s,:]*$"),
     ),
-    # 'As Politico reported, “…'
-    (re.compile(r"\b[Aa]s\b"), re.compile(rf"\b[Aa]s\s+{_SPEAKER}\s+{_AUX}{_PAST}[\s,:]*$")),
+    # 'As Politico reported, “…', 'As the LinkedIn chief executive, Jeff Weiner, put it in
+    # his memo, “…'
+    (
+        re.compile(r"\b[Aa]s\b"),
+        re.compile(
+            rf"\b[Aa]s\s+{_SPEAKER}{_APPOSITION}\s+{_AUX}(?:{_PAST}|put\s+it)"
+            rf"(?:\s+[^.!?\"“”,]{{1,60}})?[\s,:]*$"
+        ),
+    ),
 ]
 
 
@@ -137,6 +177,7 @@ class _Span:
 class _Attribution:
     who: str
     appos: str | None
+    pre: str | None = None  # words before the name: "Tory leader" Michael Howard
 
 
 def find_quotes(paragraphs: Sequence[str], headline: str = "") -> list[Quote]:
@@ -159,24 +200,26 @@ def find_quotes(paragraphs: Sequence[str], headline: str = "") -> list[Quote]:
                 continue
             start = offsets[index] + paragraph.index(text, span.start)
             if found is not None:
-                speaker = _resolve(found, people, start)
+                speaker, role = _resolve(found, people, start)
             elif quotes and quotes[-1].paragraph >= index - 1:
-                speaker = quotes[-1].speaker  # the same speech goes on
+                speaker, role = quotes[-1].speaker, quotes[-1].role  # the same speech goes on
             else:
-                speaker = None
+                speaker, role = None, None
             if speaker:
                 people.add_speaker(speaker, start)
-            quotes.append(
-                Quote(
-                    text=text, speaker=speaker, paragraph=index, start=start, end=start + len(text)
-                )
-            )
+            end = start + len(text)
+            quotes.append(Quote(text, speaker, index, start, end, role=role))
     return quotes
 
 
-def _resolve(found: _Attribution, people: People, at: int) -> str | None:
+def _resolve(found: _Attribution, people: People, at: int) -> tuple[str | None, str | None]:
+    """(speaker, role): who said it by name, and what the attribution calls them."""
     speaker = _speaker(found, people, at)
-    return clean_speaker(speaker) if speaker else None
+    if speaker:
+        named = person_name(found.who)
+        surname = bool(named and named[1] and named[0] == speaker)
+        speaker = clean_speaker(speaker, surname=surname)
+    return speaker_and_role(found.who, found.appos, speaker, before=found.pre)
 
 
 def _speaker(found: _Attribution, people: People, at: int) -> str | None:
@@ -219,7 +262,10 @@ def _spans(index: int, paragraph: str) -> list[_Span]:
         at, mark = match.start(), match.group()
         before = paragraph[at - 1] if at else " "
         after = paragraph[match.end()] if match.end() < len(paragraph) else " "
-        opens = mark == _OPEN_CURLY or (
+        # An opening mark typed for a closing one ('… for her here,“ said Jim
+        # Clyburn'): inside a quote, glued to the word before and followed by a space.
+        misused = open_at is not None and not before.isspace() and after.isspace()
+        opens = (mark == _OPEN_CURLY and not misused) or (
             mark != "”"
             and (before.isspace() or before in "([—–-‘" or (before == "'" and mark == '"'))
             and not after.isspace()
@@ -255,15 +301,40 @@ def _attribution(paragraph: str, span: _Span, following: str = "") -> _Attributi
         after = CLAUSE_END.split(after, maxsplit=1)[0]
         for pattern in _AFTER:
             if match := pattern.search(after):
-                return _Attribution(match.group("who"), match.groupdict().get("appos"))
+                return _attributed(match)
     # A quote ending its paragraph, signed on the next line: '"…" / - Clinton.'
     rest = span.end + span.close
     signed = span.closed and len(paragraph) - rest < 80 and not paragraph[rest:].strip()
     if signed and (match := _SIGNATURE.match(following[:160])):
         return _Attribution(match.group("who"), None)
-    before = paragraph[max(0, span.start - 1 - 300) : max(0, span.start - 1)]
+    # The text before the opening mark (two characters when it is two apostrophes).
+    opening = 2 if paragraph[max(0, span.start - 2) : span.start] == "''" else 1
+    before = paragraph[max(0, span.start - opening - 300) : max(0, span.start - opening)]
     before = CLAUSE_START.split(before)[-1]
     for needed, pattern in _BEFORE:
-        if needed.search(before) and (match := pattern.search(before)):
-            return _Attribution(match.group("who"), match.groupdict().get("appos"))
+        if needed.search(before) and (match := _last(pattern, before)):
+            return _attributed(match)
+    return None
+
+
+def _attributed(match: re.Match[str]) -> _Attribution:
+    found = match.groupdict()
+    return _Attribution(match.group("who"), found.get("appos"), found.get("pre") or None)
+
+
+def _last(pattern: re.Pattern[str], before: str) -> re.Match[str] | None:
+    """The attribution nearest the quote: "When asked by Ingraham …, Cruz said:" is
+    Cruz's, and "Clinton noted that … ― Trump boasted," is Trump's. A search finds
+    the leftmost subject of a speech verb; each later subject that also fits is
+    nearer the quote and takes its place. Only a subject after the verb counts:
+    one inside the first speaker's apposition ("James A. Lewis, an expert at the
+    Center for Strategic and International Studies, said") is part of it."""
+    match = pattern.search(before)
+    if "verb" not in pattern.groupindex:
+        return match
+    while match is not None:
+        later = pattern.search(before, match.end("verb"))
+        if later is None:
+            return match
+        match = later
     return None

@@ -32,7 +32,7 @@
     <h2>Quotes</h2>
     <ul class="quotes">
 %   for q in article.quotes:
-      <li><blockquote><a href="#p-{{q.paragraph}}">“{{q.text}}”</a></blockquote><p class="speaker">— {{q.speaker or 'unattributed'}}{{!' <span class="correction" title="Set by the newsroom\'s corrections file">correction</span>' if q.corrected else ''}} · <a class="check-link" href="/check?{{urlencode({'quote': q.text, 'speaker': q.speaker or ''})}}">Check this quote</a></p></li>
+      <li><blockquote><a href="#p-{{q.paragraph}}">“{{q.text}}”</a></blockquote><p class="speaker">— {{q.speaker or q.role or 'unattributed'}}{{', ' + q.role if q.speaker and q.role else ''}}{{!' <span class="correction" title="Set by the newsroom\'s corrections file">correction</span>' if q.corrected else ''}} · <a class="check-link" href="/check?{{urlencode({'quote': q.text, 'speaker': q.speaker or ''})}}">Check this quote</a></p></li>
 %   end
     </ul>
   </section>

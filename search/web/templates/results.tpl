@@ -46,7 +46,7 @@
 %     for card in results.quotes:
   <li class="quote-card">
     <blockquote><a href="/article/{{quote(card.article_id)}}?{{urlencode({'q': query})}}#p-{{card.paragraph}}">“{{!card.text_html}}”</a></blockquote>
-    <p class="attribution">— <span class="speaker">{{card.speaker or 'unattributed'}}</span>, <cite>{{card.headline}}</cite>{{', ' + card.date if card.date else ''}} · <a class="check-link" href="/check?{{urlencode({'quote': card.text, 'speaker': card.speaker or ''})}}">Check this quote</a></p>
+    <p class="attribution">— <span class="speaker">{{card.speaker or card.role or 'unattributed'}}</span>{{', ' + card.role if card.speaker and card.role else ''}}, <cite>{{card.headline}}</cite>{{', ' + card.date if card.date else ''}} · <a class="check-link" href="/check?{{urlencode({'quote': card.text, 'speaker': card.speaker or ''})}}">Check this quote</a></p>
   </li>
 %     end
 </ol>
