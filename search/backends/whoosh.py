@@ -307,7 +307,7 @@ class Index:
             partial = some - matching - hidden_copies(postings, some)
             if filters:
                 partial &= allowed(postings, filters)
-        more = _ranked(searcher, any_words, room, partial) if partial else []
+        more = _ranked(searcher, any_words, room, partial, len(some or ())) if partial else []
         facets = count_facets(postings, matching, filters)
         histogram = _histogram(postings, visible)
         terms = highlight_for(searcher, any_words, text)
@@ -555,6 +555,10 @@ class Index:
         ):
             return frozenset(searcher.docs_for_query(q))
         reader = searcher.reader()
+        # A quote is a passage of the body, so a word's quotes postings are within its
+        # body postings: reading them for the match set adds nothing.
+        in_body = {leaf.text for leaf in leaves if leaf.fieldname == "body"}
+        leaves = [leaf for leaf in leaves if leaf.fieldname != "quotes" or leaf.text not in in_body]
         if len(leaves) == 1:
             return self._term_postings(reader, leaves[0].fieldname, leaves[0].text)
         # A word searched in several fields: the union is kept too, as words recur.
@@ -676,7 +680,7 @@ def _ranked(searcher: Any, q: Any, count: int, docs: frozenset[int], among: int 
         return []
     # Ask for as many more hits as the skipped ones (copies, other facets) make up.
     share = len(docs) / among if among > len(docs) else 1.0
-    limit = math.ceil(count / share) + 8
+    limit = math.ceil(count / share) + (8 if share < 1 else 0)
     limit = limit if limit <= 2 * count + 8 else 0
     for _ in range(2 if limit else 0):
         results = run_search(searcher, q, limit=limit)
