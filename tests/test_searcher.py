@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -309,3 +312,28 @@ def test_a_hyphen_inside_a_word_is_not_an_exclusion(tmp_path: Path) -> None:
         assert "myc.txt" in {h.id for h in ix.search("c-Myc protein").hits}
         assert "myc.txt" in {h.id for h in ix.search("tubule-specific protein").hits}
         assert {h.id for h in ix.search("protein -myc").hits} == {"other.txt"}
+
+
+def test_facet_postings_are_read_once_however_many_readers_arrive_at_once(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search.backends.whoosh as backend
+
+    reads: list[int] = []
+    real = backend.read_postings
+
+    def counted(reader: Any) -> Any:
+        reads.append(1)
+        time.sleep(0.05)  # long enough for every thread to ask meanwhile
+        return real(reader)
+
+    monkeypatch.setattr(backend, "read_postings", counted)
+    with search.open_index(index_dir) as fresh:
+        threads = [threading.Thread(target=fresh.search, args=("kyiv",)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert reads == [1]
+        fresh.warm()  # the same generation: nothing read again
+        assert reads == [1]

@@ -88,6 +88,9 @@ class TypesenseIndex:
     def index_location(self) -> str:
         return self.location.url
 
+    def warm(self) -> None:
+        """Nothing to read ahead: the server holds the index."""
+
     def __enter__(self) -> TypesenseIndex:
         return self
 

@@ -129,6 +129,7 @@ class Index:
         self._docs = ByteLRU[Article](ARTICLES_CACHE_BYTES, _article_bytes)
         self._open: list[Any] = []
         self._lock = threading.Lock()
+        self._postings_lock = threading.Lock()
         self._spellings = SpellingReader(self.index_dir)
         schema = self._ix.schema
         self._parsers = {
@@ -587,10 +588,24 @@ class Index:
         with self._lock:
             if self._facet_postings is not None and self._facet_postings[0] == generation:
                 return self._facet_postings[1]
-        postings = read_postings(searcher.reader())
-        with self._lock:
-            self._facet_postings = (generation, postings)
-        return postings
+        # One thread reads them while the others wait: 16 clients arriving after a
+        # commit each read them at once (GIL-bound), and waited a second for it.
+        with self._postings_lock:
+            with self._lock:
+                kept = self._facet_postings
+            if kept is not None and kept[0] == generation:
+                return kept[1]
+            postings = read_postings(searcher.reader())
+            with self._lock:
+                self._facet_postings = (generation, postings)
+            return postings
+
+    @_reads_index
+    def warm(self) -> None:
+        """Read what every query needs (facet postings, the spelling map) now, so the
+        first readers do not wait for it (a server worker calls this as it starts)."""
+        self._postings(self._searcher())
+        self._spellings.current()
 
     def _searcher(self) -> Any:
         searcher = getattr(self._local, "searcher", None)

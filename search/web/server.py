@@ -41,6 +41,7 @@ def serve(
         import waitress
 
         with open_index(index_dir) as ix:
+            ix.warm()
             app = make_app(ix, corrections=corrections)
             waitress.serve(app, host=host, port=port, threads=threads, ident="news-search")
         return
@@ -77,7 +78,10 @@ def _gunicorn_app(
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            # In each worker, after the fork: its own index, searchers and caches.
-            return make_app(open_index(index_dir), corrections=corrections)
+            # In each worker, after the fork: its own index, searchers and caches,
+            # warmed before the worker takes its first request.
+            ix = open_index(index_dir)
+            ix.warm()
+            return make_app(ix, corrections=corrections)
 
     return Application()
