@@ -56,10 +56,14 @@ def read_bytes(path: Path, limit: int, *, follow_links: bool = True) -> bytes:
     except OSError as error:
         raise ArticleError(path, f"cannot be read ({error.strerror or error})") from error
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             raise ArticleError(path, "not a regular file")
         try:
-            return handle.read(limit + 1)
+            # Ask for the file's size, not the limit: read(limit) allocates the whole
+            # limit first, and the shrunken buffer kept a memory mapping per file, so
+            # the 65,530th article read failed with "Cannot allocate memory".
+            return handle.read(min(status.st_size, limit) + 1)
         except OSError as error:
             raise ArticleError(path, f"cannot be read ({error.strerror or error})") from error
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from search import Article, ArticleError, parse_article
 from search.articles import read_article, split_plain_text
-from search.textfiles import decode
+from search.textfiles import decode, read_bytes
 
 from .conftest import ARTICLES
 
@@ -122,3 +123,23 @@ def test_article_round_trips_through_a_dict() -> None:
     article = parse_article(ARTICLES / "world" / "kyiv-rally.txt")
 
     assert Article.from_dict(article.to_dict()) == article
+
+
+def test_reading_a_small_file_allocates_for_its_size_not_for_the_limit(tmp_path: Path) -> None:
+    # A buffer the size of the limit per file kept a memory mapping each: the 65,530th
+    # article of a large folder could not be read ("Cannot allocate memory").
+    path = tmp_path / "short.txt"
+    path.write_text("Headline\n\nOne short paragraph.\n")
+    tracemalloc.start()
+    try:
+        assert read_bytes(path, 256 * 2**20) == path.read_bytes()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20
+
+
+def test_a_file_over_the_limit_is_still_seen_to_be_over_it(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_bytes(b"x" * 5000)
+    assert len(read_bytes(path, 4096)) == 4097
