@@ -3,6 +3,7 @@ small fixture corpus, and must print its table."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,8 @@ def test_scale_bench_grows_a_corpus_and_compares_three_engines() -> None:
     }
     docs = {row[0].strip(): int(row[2]) for row in rows}
     assert docs["×3 distinct"] == docs["×3 syndicated"] == 3 * docs["×1 distinct"]
+    reruns = [row[-1].strip() for row in rows if row[1].strip() == "news-search"]
+    assert reruns and all(re.fullmatch(r"[\d.]+ s \([\d.]+%\)", rerun) for rerun in reruns)
 
 
 @pytest.mark.slow
