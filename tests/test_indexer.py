@@ -11,10 +11,6 @@ import search
 from search import IndexLockedError, build_index, indexer, open_index
 from search.engine import index as whoosh_index
 from search.extract import extract
-from search.indexer import analysed, document
-from search.schema import build_schema
-
-from .conftest import ARTICLES
 
 
 def test_first_run_adds_every_article_and_ignores_folder_readmes(
@@ -150,32 +146,6 @@ def test_worker_processes_give_the_same_index_and_report_failures(tmp_path: Path
         for query in ("leeds", "budget 7", "story"):
             assert [h.id for h in a.search(query).hits] == [h.id for h in b.search(query).hits]
         assert a.article("story07.txt") == b.article("story07.txt")
-
-
-def test_fields_analysed_in_the_worker_index_like_whoosh_own_analysis(tmp_path: Path) -> None:
-    """The worker hands Whoosh lists of terms; the index must not change for it."""
-    docs = [
-        document(extract(search.read_article(path, article_id=path.name)))
-        for path in sorted(ARTICLES.rglob("*.txt"))
-    ]
-    postings = []
-    for prepare in (dict, analysed):
-        folder = tmp_path / prepare.__name__
-        folder.mkdir()
-        ix = whoosh_index.create_in(str(folder), build_schema())
-        with ix.writer() as writer:
-            for doc in docs:
-                writer.add_document(**prepare(doc))
-        with ix.reader() as reader:
-            found = {}
-            for name in ("headline", "body", "quotes", "speaker", "locations"):
-                found[name, "length"] = reader.field_length(name)
-                for term in reader.lexicon(name):
-                    for docnum, positions in reader.postings(name, term).items_as("positions"):
-                        found[name, term, docnum] = [p - positions[0] for p in positions]
-            found["stored"] = list(reader.all_stored_fields())
-        postings.append(found)
-    assert postings[0] == postings[1]
 
 
 def test_incremental_runs_do_not_pile_up_segments(articles_copy: Path, tmp_path: Path) -> None:
