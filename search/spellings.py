@@ -34,9 +34,15 @@ Spellings = Mapping[str, Iterable[str]]
 
 
 def place_term(place: Place) -> str | None:
-    """The place's one term in the ``locations`` field; None for a place the gazetteer
-    does not know (its name is indexed as written)."""
-    return f"geo{place.geonameid}" if place.geonameid is not None else None
+    """The place's one term in the ``locations`` field: its GeoNames id, or for a place
+    known by its names only (a region named after its city, "Kharkiv Oblast") its
+    canonical name's words; None for a place without other names (indexed as written)."""
+    if place.geonameid is not None:
+        return f"geo{place.geonameid}"
+    if place.alternate_names:
+        words = [token.text for token in name_analyzer()(place.canonical)]
+        return "geo_" + "_".join(words) if words else None
+    return None
 
 
 def location_text(places: Iterable[Place]) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import search
+from search.articles import Place
 from search.engine import index as whoosh_index
 from search.engine import query
-from search.spellings import FIELD, expand, load
+from search.spellings import FIELD, expand, keys_of, load, location_text
 
 
 def _write(folder: Path, name: str, text: str) -> None:
@@ -99,3 +100,10 @@ def test_indexing_one_new_article_keeps_the_other_articles_spellings(tmp_path: P
     assert load(index_dir)["kharkov"] == ["geo706483"]
     with search.open_index(index_dir) as ix:
         assert [h.id for h in ix.search("Kharkov").hits] == ["market.txt"]
+
+
+def test_a_region_known_by_its_city_names_is_found_under_them(tmp_path: Path) -> None:
+    region = Place("Kharkiv Oblast", "Kharkiv Oblast", "region", "UA", alternate_names=("Kharkov",))
+    ((term, keys),) = keys_of([region])
+    assert term == "geo_kharkiv_oblast" and "kharkov" in keys
+    assert location_text([region]) == term
