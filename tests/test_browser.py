@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from search import build_index, open_index
 from search.web import make_app
 
-from .browser import CHROMIUM_ARGS, require_chromium, serve
+from .browser import serve
 from .conftest import ARTICLES, write_quoted_articles
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,15 +41,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build_index(folder, index_dir)
     with open_index(index_dir) as ix, serve(make_app(ix)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = require_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -18,13 +18,13 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from search import build_index, open_index
 from search.corrections import FILENAME
 from search.web import make_app
 
-from .browser import CHROMIUM_ARGS, require_chromium, serve
+from .browser import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -115,15 +115,6 @@ def read_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = _folder(root)
     with open_index(root / "index") as ix, serve(make_app(ix)) as url:
         yield Site(url, folder)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = require_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
