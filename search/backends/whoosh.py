@@ -91,12 +91,20 @@ Method = TypeVar("Method", bound=Callable[..., Any])
 
 def _reads_index(method: Method) -> Method:
     """Turn the errors of a damaged index file (a truncated segment is only noticed
-    when read) into CorruptIndexError, which says to rebuild."""
+    when read) into CorruptIndexError, which says to rebuild.
+
+    A segment file gone is damage only if it stays gone: a commit that merged
+    segments deletes the old files, and a searcher of the commit before that had
+    not opened them yet; the same call with a searcher of the new commit succeeds."""
 
     @functools.wraps(method)
     def wrapper(self: Index, *args: Any, **kwargs: Any) -> Any:
         try:
-            return method(self, *args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except FileNotFoundError:
+                self._drop_searcher()  # the next call opens the newest commit
+                return method(self, *args, **kwargs)
         except _DAMAGE as error:
             raise CorruptIndexError(str(self.index_dir), repr(error)) from error
 
@@ -606,6 +614,14 @@ class Index:
         first readers do not wait for it (a server worker calls this as it starts)."""
         self._postings(self._searcher())
         self._spellings.current()
+
+    def _drop_searcher(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        self._local.searcher = None
+        if searcher is not None:
+            with self._lock:
+                self._open = [s for s in self._open if s is not searcher]
+            searcher.close()
 
     def _searcher(self) -> Any:
         searcher = getattr(self._local, "searcher", None)
