@@ -47,7 +47,7 @@ def plain_whoosh(corpus: Path, index_dir: Path) -> int:
 
 #: This script is guarded by ``if __name__ == "__main__"``, so it may start the worker
 #: process that build_index leaves out for unguarded scripts.
-WORKERS = 1 if (os.cpu_count() or 1) > 1 else 0
+WORKERS = min(os.cpu_count() or 1, 4) if (os.cpu_count() or 1) > 1 else 0
 
 
 def ours(corpus: Path, index_dir: Path) -> int:

@@ -20,10 +20,12 @@ with warnings.catch_warnings():
     from whoosh import analysis, fields, index, qparser, query
     from whoosh.index import TOC, EmptyIndexError, LockError, clean_files
     from whoosh.support.charset import accent_map
+    from whoosh.writing import SegmentWriter
 
 __all__ = [
     "EmptyIndexError",
     "LockError",
+    "SegmentWriter",
     "accent_map",
     "analysis",
     "fields",

@@ -17,7 +17,6 @@ import os
 import pickle
 import struct
 import sys
-import threading
 import time
 import zlib
 from collections import Counter, defaultdict
@@ -25,18 +24,18 @@ from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from search import corrections as corrections_file
+from search import segments
 from search import spellings as place_spellings
-from search.articles import Article, content_hash, read_article
+from search.articles import Article, content_hash
 from search.backends import TypesenseLocation, typesense_location
 from search.corrections import FILENAME, Correction
-from search.duplicates import MIN_SHARED, THRESHOLD, keys, resemblance, sketch
+from search.duplicates import MIN_SHARED, THRESHOLD, keys, resemblance
 from search.engine import LockError, has_index, index, remove_debris
 from search.errors import (
     ArticleError,
@@ -46,10 +45,9 @@ from search.errors import (
     SearchError,
 )
 from search.extract import extract
-from search.extract.gazetteer import gazetteer
 from search.folder import ArticleFile, FileProblem, discover, printable
+from search.layout import Prepared, Todo, document, prepare
 from search.schema import (
-    FACETS,
     build_schema,
     mark_schema,
     schema_is_current,
@@ -110,9 +108,10 @@ def build_index(
     giving up with :class:`IndexLockedError`; ``notify`` receives a line when
     the run has to wait. ``extractor`` turns a freshly read article into the
     one indexed (boilerplate, quotes, places); pass your own to change that.
-    ``workers`` processes read and extract while this one writes the index
-    (default: one when there is a second core and the caller's script would not
-    be re-run by it; 0 to do everything here). ``rebuild`` builds the index anew;
+    ``workers`` processes each read, extract and write a segment of the index for
+    a share of the files (default: one per core, up to four, when there is a second
+    core and the caller's script would not be re-run by them; 0 to do everything
+    here). ``rebuild`` builds the index anew;
     a damaged index is rebuilt without asking (``IndexStats.rebuilt`` says why).
     ``only`` brings just the articles with these ids up to date, leaving the rest
     of the index alone (the web app re-indexes an article it took a correction for).
@@ -170,35 +169,44 @@ def _run(
     corrections, unreadable = corrections_file.load(folder)
     stats.warnings += [FileProblem(printable(folder / FILENAME), line) for line in unreadable]
     groups = _Groups(searcher.reader())
-    seen = {file.id for file in files}
-    writer = None
+    gone = indexed.keys() - {file.id for file in files}
+    writer: Any = None
     try:
         todo = _changed(files, indexed, corrections, max_bytes, stats)
-        for item in _extracted(todo, extractor, max_bytes, workers, progress, stats):
-            writer = writer or _writer(ix, index_dir, wait, notify)
-            spellings.add(item.places)
-            if item.article_id in indexed:
-                writer.delete_by_term("id", item.article_id)
-                stats.updated += 1
-            else:
-                stats.added += 1
-            # add_document, not update_document: we know which ids are new, so the
-            # per-document look-up of the old version is needed only for updates.
-            writer.add_document(
-                **item.fields,
-                sketch=item.sketch,
-                dupe_keys=" ".join(keys(item.sketch)),
-                dupe_group=groups.assign(item.article_id, item.sketch),
-            )
-        for article_id in indexed.keys() - seen:
-            writer = writer or _writer(ix, index_dir, wait, notify)
+        if todo or gone:  # else nothing to write: no lock taken, no commit made
+            writer = _writer(ix, index_dir, wait, notify)
+        workers = segments.count_workers(workers, len(todo), extractor)
+        with (
+            segments.parts(writer, str(index_dir), todo, extractor, max_bytes, workers) as parts,
+            _progress(len(todo), progress) as bar,
+        ):
+            for items, write in parts.prepared():
+                written: list[str | None] = []
+                for item in items:
+                    bar.update()
+                    if not _counted(item, stats):
+                        written.append(None)
+                        continue
+                    spellings.add(item.places)
+                    if item.article_id in indexed:
+                        writer.delete_by_term("id", item.article_id)
+                        stats.updated += 1
+                    else:
+                        stats.added += 1
+                    written.append(groups.assign(item.article_id, item.sketch))
+                write(written)
+            new_segments = parts.segments()
+        for article_id in gone:
             writer.delete_by_term("id", article_id)
             stats.removed += 1
-        if writer is not None:
+        if stats.added or stats.updated or stats.removed:
             spellings.save()  # before the commit: a reader of the new commit needs it
-            writer.commit(optimize=_merge_all(searcher.reader(), stats))
+            merge = _merge_all(searcher.reader(), stats, len(new_segments) or 1)
+            segments.commit(writer, new_segments, optimize=merge)
+        elif writer is not None:
+            writer.cancel()  # every changed file failed: no new commit
     except BaseException:
-        if writer is not None:
+        if writer is not None and not writer.is_closed:
             _abandon(ix, writer)
         raise
     finally:
@@ -252,10 +260,10 @@ def _changed(
     corrections: dict[str, list[Correction]],
     max_bytes: int,
     stats: IndexStats,
-) -> list[_Todo]:
-    """The files to (re-)index: read, and their version (content and corrections)
-    unlike the one indexed; unchanged and unreadable ones are counted in ``stats``."""
-    todo: list[_Todo] = []
+) -> list[Todo]:
+    """The files to (re-)index: their version (content and corrections) unlike the
+    one indexed; unchanged and unreadable ones are counted in ``stats``."""
+    todo: list[Todo] = []
     for file in files:
         try:
             data = read_bytes(file.path, max_bytes, follow_links=False)
@@ -266,40 +274,41 @@ def _changed(
         if indexed.get(file.id) == corrections_file.version(content_hash(data), mine):
             stats.unchanged += 1
         else:
-            todo.append(_Todo(file, data, mine))
+            todo.append(Todo(file, mine))
     return todo
 
 
 def _extracted(
-    todo: list[_Todo],
+    todo: list[Todo],
     extractor: Callable[[Article], Article],
     max_bytes: int,
     workers: int | None,
     progress: bool,
     stats: IndexStats,
-) -> Iterator[_Prepared]:
+) -> Iterator[Prepared]:
     """Each file extracted and laid out (by worker processes when they pay), in order;
     the ones that fail are counted in ``stats``, as are their warnings."""
-    prepare = functools.partial(_prepare, extractor=extractor, max_bytes=max_bytes)
-    with _pool(len(todo), workers, extractor) as pool:
-        prepared = pool.map(prepare, todo, chunksize=16) if pool else map(prepare, todo)
-        for item in tqdm(
-            prepared,
-            total=len(todo),
-            desc="indexing",
-            unit="file",
-            disable=not progress,
-            file=sys.stderr,
-        ):
-            if item.problem is not None:
-                stats.failed.append(FileProblem(item.path, item.problem))
-                continue
-            stats.warnings += [FileProblem(item.path, note) for note in item.notes]
-            if item.encoding not in ("utf-8", "utf-8-sig"):
-                stats.warnings.append(
-                    FileProblem(item.path, f"not UTF-8: decoded as {item.encoding}")
-                )
-            yield item
+    run = functools.partial(prepare, extractor=extractor, max_bytes=max_bytes)
+    with _pool(len(todo), workers, extractor) as pool, _progress(len(todo), progress) as bar:
+        for item in pool.map(run, todo, chunksize=16) if pool else map(run, todo):
+            bar.update()
+            if _counted(item, stats):
+                yield item
+
+
+def _counted(item: Prepared, stats: IndexStats) -> bool:
+    """Record a prepared file's failure or warnings in ``stats``: is it to be written?"""
+    if item.problem is not None:
+        stats.failed.append(FileProblem(item.path, item.problem))
+        return False
+    stats.warnings += [FileProblem(item.path, note) for note in item.notes]
+    if item.encoding not in ("utf-8", "utf-8-sig"):
+        stats.warnings.append(FileProblem(item.path, f"not UTF-8: decoded as {item.encoding}"))
+    return True
+
+
+def _progress(total: int, shown: bool) -> tqdm[Any]:
+    return tqdm(total=total, desc="indexing", unit="file", disable=not shown, file=sys.stderr)
 
 
 #: Merge every segment into one when a commit would leave more than this many, or
@@ -308,7 +317,7 @@ MAX_SEGMENTS = 8
 MAX_DELETED = 0.2
 
 
-def _merge_all(reader: Any, stats: IndexStats) -> bool:
+def _merge_all(reader: Any, stats: IndexStats, new_segments: int) -> bool:
     """The merge policy: Whoosh merges only small segments at each commit, so runs
     that each add many articles pile up large ones (every query then searches each:
     ten segments made queries 2.8x slower than one) and updates leave deleted
@@ -316,7 +325,9 @@ def _merge_all(reader: Any, stats: IndexStats) -> bool:
     when either grows past its limit, which bounds both."""
     segments = len(list(reader.leaf_readers()))
     deleted = reader.doc_count_all() - reader.doc_count() + stats.updated + stats.removed
-    return segments + 1 > MAX_SEGMENTS or deleted > MAX_DELETED * max(reader.doc_count_all(), 1)
+    return segments + new_segments > MAX_SEGMENTS or deleted > MAX_DELETED * max(
+        reader.doc_count_all(), 1
+    )
 
 
 def _abandon(ix: Any, writer: Any) -> None:
@@ -349,81 +360,20 @@ def _write_fault(error: OSError, index_dir: Path) -> SearchError:
     )
 
 
-#: Fewer changed files than this are read here: starting a worker costs more.
-_POOL_MIN = 64
-
-
-@dataclass(frozen=True)
-class _Todo:
-    """A file to (re-)index: where it is, its bytes, the corrections that apply to it."""
-
-    file: ArticleFile
-    data: bytes
-    corrections: tuple[Correction, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """A file read and extracted, ready to write; or the reason it cannot be."""
-
-    path: str
-    article_id: str
-    fields: dict[str, Any]
-    sketch: tuple[int, ...] = ()
-    encoding: str = "utf-8"
-    problem: str | None = None
-    notes: tuple[str, ...] = ()  # corrections not applied, and why
-    places: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # for the spelling map
-
-
-def _prepare(todo: _Todo, *, extractor: Callable[[Article], Article], max_bytes: int) -> _Prepared:
-    """Read, extract, correct and lay out one article (in a worker process, or here)."""
-    file = todo.file
-    path = printable(file.path)
-    try:
-        read = read_article(file.path, article_id=file.id, data=todo.data, max_bytes=max_bytes)
-        article, notes = corrections_file.correct(read, extractor, todo.corrections)
-    except ArticleError as error:
-        return _Prepared(path, file.id, {}, problem=error.reason)
-    except Exception as error:  # a parser bug must not cost the rest of the folder
-        return _Prepared(path, file.id, {}, problem=f"could not be parsed ({error!r})")
-    # The text is analysed where the index is written (Whoosh's add_document), not
-    # here: with extraction in this worker, moving analysis here made the worker the
-    # slow side (BBC, quiet machine: 0.48x plain Whoosh with it there, 0.37x here).
-    fields = document(article)
-    # The version recorded includes the corrections, so changing one re-indexes the file.
-    fields["content_hash"] = corrections_file.version(article.content_hash, todo.corrections)
-    return _Prepared(
-        path,
-        file.id,
-        fields,
-        sketch(article.body),
-        article.encoding,
-        notes=tuple(notes),
-        places=place_spellings.keys_of(article.locations),
-    )
-
-
 @contextmanager
 def _pool(
     jobs: int, workers: int | None, extractor: Callable[[Article], Article]
 ) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for reading and extraction, when they will pay for themselves.
-
-    Whoosh writes in this process; on two cores a worker extracting alongside it
-    takes most of extraction off the clock. forkserver, not fork: this process
-    may have threads (a web server, a progress bar). By default no worker is
-    started when it would re-run the caller's script (see :func:`_reruns_caller`);
-    a caller passing ``workers`` says its script is guarded."""
-    if workers is None:
-        workers = 1 if (os.cpu_count() or 1) > 1 and not _reruns_caller() else 0
-    if workers < 1 or jobs < _POOL_MIN or not _picklable(extractor):
+    """Worker processes that read and extract for an engine this process writes to
+    (Typesense), as many as :func:`segments.count_workers` gives."""
+    workers = segments.count_workers(workers, jobs, extractor)
+    if workers < 1:
         yield None
         return
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("forkserver"),
-        initializer=_follow_parent,
+        initializer=segments.follow_parent,
         initargs=(os.getpid(),),
     )
     try:
@@ -431,47 +381,6 @@ def _pool(
     finally:
         # On Ctrl-C or an error, drop the queued files rather than extract them all.
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _reruns_caller() -> bool:
-    """Would a worker process run the caller's ``__main__`` again?
-
-    forkserver and spawn workers re-import a script run as a file, or a module
-    run with ``-m`` unless it is a package's ``__main__``; a script without an
-    ``if __name__ == "__main__":`` guard would then index again inside the
-    worker, and the pool would break. A REPL or a notebook has no file to re-run,
-    and ``python -m search`` is a package's ``__main__``."""
-    main = sys.modules.get("__main__")
-    name = getattr(getattr(main, "__spec__", None), "name", None)
-    if name is not None:
-        return not name.endswith("__main__")
-    return getattr(main, "__file__", None) is not None
-
-
-def _follow_parent(parent: int) -> None:
-    """In a worker: exit when the indexer is gone (``kill -9`` gives it no chance to
-    stop its workers, which would otherwise wait for work for ever)."""
-
-    def watch() -> None:
-        first = os.getppid()
-        while True:
-            time.sleep(0.5)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            if os.getppid() != first:  # our parent, the forkserver, has gone with it
-                os._exit(1)
-
-    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
-
-
-def _picklable(value: object) -> bool:
-    try:
-        pickle.dumps(value)
-    except Exception:  # lambdas and closures stay in this process
-        return False
-    return True
 
 
 class _Groups:
@@ -514,62 +423,6 @@ class _Groups:
         for term in terms:
             self.this_run[term].append((article_id, values, group))
         return group
-
-
-def document(article: Article) -> dict[str, Any]:
-    """The index fields for one article."""
-    fields: dict[str, Any] = {
-        "id": article.id,
-        "content_hash": article.content_hash,
-        "headline": article.headline,
-        "body": article.body,
-        "quotes": "\n".join(q.text for q in article.quotes),
-        "speaker": "\n".join(article.speakers),
-        "locations": place_spellings.location_text(article.locations),
-        "place": ",".join(p.replace(",", " ") for p in _places_with_parents(article)),
-        "country": ",".join(dict.fromkeys(p.country for p in article.locations if p.country)),
-        "outlet": article.outlet or "",
-        "author": article.author or "",
-        "article": json.dumps(article.to_dict(), ensure_ascii=False),
-    }
-    date = _parse_date(article.date)
-    if date is not None:
-        fields["date"] = date
-    facets = {
-        "country": _countries(article),
-        "speaker": article.speakers,
-        "outlet": [article.outlet] if article.outlet else [],
-        "year": [str(date.year)] if date is not None else [],
-    }
-    for name, values in facets.items():
-        fields[FACETS[name]] = ",".join(v.replace(",", " ") for v in values)
-    return fields
-
-
-def _countries(article: Article) -> list[str]:
-    names = (gazetteer().country(p.country) for p in article.locations if p.country)
-    return list(dict.fromkeys(c.name for c in names if c is not None))
-
-
-def _places_with_parents(article: Article) -> list[str]:
-    """Canonical names of the article's places and of the countries that hold them,
-    so that ``place:ukraine`` also finds an article that names only Kyiv."""
-    names = [p.canonical for p in article.locations]
-    for place in article.locations:
-        country = gazetteer().country(place.country)
-        if country is not None:
-            names.append(country.name)
-    return list(dict.fromkeys(names))
-
-
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=None)
 
 
 def _open_or_create(index_dir: Path, rebuild: bool) -> tuple[Any, Any, dict[str, str], str | None]:

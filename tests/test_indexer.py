@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -125,27 +129,80 @@ def test_index_from_an_older_schema_is_rebuilt(articles_copy: Path, tmp_path: Pa
         assert len(ix) == 4
 
 
-def test_worker_processes_give_the_same_index_and_report_failures(tmp_path: Path) -> None:
+_HARBOUR = (
+    "The city council voted on Tuesday to close the old harbour bridge for repairs that "
+    "engineers say will take at least eighteen months. Traffic will be sent along the ring "
+    "road, and a ferry will carry cyclists and walkers across the river every twenty minutes."
+)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_worker_processes_give_the_same_index_and_report_failures(
+    tmp_path: Path, workers: int
+) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
-    for n in range(70):
-        (folder / f"story{n:02}.txt").write_text(
+    for n in range(140):
+        (folder / f"story{n:03}.txt").write_text(
             f"Story number {n}\n\nThe council in Leeds met on day {n} to discuss budget {n}.\n"
         )
+    # Copies of one story far apart in the folder: in different batches, and with two
+    # workers in different segments, they still make one group.
+    for n in (5, 70, 135):
+        (folder / f"story{n:03}.txt").write_text(f"Harbour copy {n}\n\n{_HARBOUR}\n")
     (folder / "empty.txt").write_text("")
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 50)
-    pooled = build_index(folder, tmp_path / "pooled", workers=1)
+    pooled = build_index(folder, tmp_path / "pooled", workers=workers)
     here = build_index(folder, tmp_path / "here", workers=0)
     for stats in (pooled, here):
-        assert stats.added == 70
+        assert stats.added == 140
         assert {Path(p.path).name: p.reason for p in stats.failed} == {
             "empty.txt": "empty file",
             "image.txt": "binary file, not text",
         }
+    with whoosh_index.open_dir(str(tmp_path / "pooled")).reader() as reader:
+        assert len(list(reader.leaf_readers())) == workers  # a segment from each worker
     with open_index(tmp_path / "pooled") as a, open_index(tmp_path / "here") as b:
-        for query in ("leeds", "budget 7", "story"):
+        for query in ("leeds", "budget 7", "story", "harbour"):
             assert [h.id for h in a.search(query).hits] == [h.id for h in b.search(query).hits]
-        assert a.article("story07.txt") == b.article("story07.txt")
+        harbour = a.search("harbour")
+        assert harbour.total == 1 and len(harbour.hits[0].similar) == 2
+        assert a.article("story007.txt") == b.article("story007.txt")
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_fails_the_run_and_keeps_the_index(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(400):
+        (folder / f"story{n:03}.txt").write_text(f"Story {n}\n\nThe council met on day {n}.\n")
+    build_index(folder, tmp_path / "ix", workers=0)
+    before = sorted(p.name for p in (tmp_path / "ix").iterdir())
+    for n in range(400):
+        (folder / f"story{n:03}.txt").write_text(f"Story {n}\n\nThe mayor spoke on day {n}.\n")
+
+    def kill_a_worker() -> None:
+        while not (children := multiprocessing.active_children()) and not done.is_set():
+            time.sleep(0.01)
+        workers = [c for c in children if c.name.startswith("news-search indexer")]
+        if workers:
+            time.sleep(0.5)  # mid-run: started, extracting
+            os.kill(workers[0].pid, signal.SIGKILL)
+
+    done = threading.Event()
+    thread = threading.Thread(target=kill_a_worker)
+    thread.start()
+    try:
+        killed = r"worker process was killed.*run the same"
+        with pytest.raises(search.IndexWriteError, match=killed):
+            build_index(folder, tmp_path / "ix", workers=2)
+    finally:
+        done.set()
+        thread.join()
+    assert sorted(p.name for p in (tmp_path / "ix").iterdir()) == before
+    with open_index(tmp_path / "ix") as ix:
+        assert ix.search("council").total == 400 and ix.search("mayor").total == 0
+    assert build_index(folder, tmp_path / "ix", workers=2).updated == 400
 
 
 def test_incremental_runs_do_not_pile_up_segments(articles_copy: Path, tmp_path: Path) -> None:

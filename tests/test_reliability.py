@@ -190,8 +190,9 @@ def _files(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()}
 
 
+@pytest.mark.parametrize("workers", [0, 2])
 def test_disk_full_says_so_removes_what_it_wrote_and_keeps_the_index(
-    small_disk: Path, tmp_path: Path
+    small_disk: Path, tmp_path: Path, workers: int
 ) -> None:
     small = _many_articles(tmp_path / "small", 3)
     build_index(small, small_disk / "ix")
@@ -203,8 +204,10 @@ def test_disk_full_says_so_removes_what_it_wrote_and_keeps_the_index(
         (big / f"{number}.txt").write_text(f"Big {number}\n\n{words}\n")
     for path in small.iterdir():
         (big / path.name).write_text(path.read_text())
+    for number in range(70):  # enough files for two worker processes
+        (big / f"short-{number}.txt").write_text(_story(number))
     with pytest.raises(IndexWriteError, match=r"No space left.*Free some space and run"):
-        build_index(big, small_disk / "ix", workers=0)
+        build_index(big, small_disk / "ix", workers=workers)
     assert _files(small_disk / "ix") == before
     with open_index(small_disk / "ix") as ix:
         assert len(ix) == 3
