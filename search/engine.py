@@ -19,6 +19,7 @@ with warnings.catch_warnings():
     import whoosh
     from whoosh import analysis, fields, index, qparser, query
     from whoosh.index import TOC, EmptyIndexError, LockError, clean_files
+    from whoosh.reading import TermNotFound
     from whoosh.support.charset import accent_map
     from whoosh.writing import SegmentWriter
 
@@ -26,6 +27,7 @@ __all__ = [
     "EmptyIndexError",
     "LockError",
     "SegmentWriter",
+    "TermNotFound",
     "accent_map",
     "analysis",
     "fields",

@@ -35,8 +35,8 @@ from search import spellings as place_spellings
 from search.articles import Article, content_hash
 from search.backends import TypesenseLocation, typesense_location
 from search.corrections import FILENAME, Correction
-from search.duplicates import MIN_SHARED, THRESHOLD, keys, resemblance
-from search.engine import LockError, has_index, index, remove_debris
+from search.duplicates import MIN_SHARED, THRESHOLD, resemblance
+from search.engine import LockError, TermNotFound, has_index, index, remove_debris
 from search.errors import (
     ArticleError,
     CorruptIndexError,
@@ -52,6 +52,7 @@ from search.schema import (
     mark_schema,
     schema_is_current,
 )
+from search.sketches import SketchTable
 from search.textfiles import DEFAULT_MAX_BYTES, read_bytes
 
 __all__ = ["FileProblem", "IndexStats", "build_index", "discover", "document"]
@@ -163,12 +164,13 @@ def _run(
     ix, searcher, indexed, stats.rebuilt = _open_or_create(index_dir, rebuild)
     files, stats.ignored, stats.warnings = discover(folder)
     spellings = place_spellings.SpellingMap(index_dir, fresh=not indexed)
+    table = SketchTable(index_dir, fresh=not indexed, stored=_stored_sketches(searcher))
+    groups = _Groups(searcher.reader(), table, lookup=bool(indexed))
     if only is not None and not stats.rebuilt:
         files = [file for file in files if file.id in only]
         indexed = {key: value for key, value in indexed.items() if key in only}
     corrections, unreadable = corrections_file.load(folder)
     stats.warnings += [FileProblem(printable(folder / FILENAME), line) for line in unreadable]
-    groups = _Groups(searcher.reader())
     gone = indexed.keys() - {file.id for file in files}
     writer: Any = None
     try:
@@ -190,17 +192,21 @@ def _run(
                     spellings.add(item.places)
                     if item.article_id in indexed:
                         writer.delete_by_term("id", item.article_id)
+                        table.remove(item.article_id)
                         stats.updated += 1
                     else:
                         stats.added += 1
                     written.append(groups.assign(item.article_id, item.sketch))
+                    table.add(item.article_id, item.sketch)
                 write(written)
             new_segments = parts.segments()
         for article_id in gone:
             writer.delete_by_term("id", article_id)
+            table.remove(article_id)
             stats.removed += 1
         if stats.added or stats.updated or stats.removed:
             spellings.save()  # before the commit: a reader of the new commit needs it
+            table.commit()  # before it too: an indexed article is always in the table
             merge = _merge_all(searcher.reader(), stats, len(new_segments) or 1)
             segments.commit(writer, new_segments, optimize=merge)
         elif writer is not None:
@@ -210,9 +216,16 @@ def _run(
             _abandon(ix, writer)
         raise
     finally:
+        table.close()
         searcher.close()
     stats.documents = ix.doc_count()
     return stats
+
+
+def _stored_sketches(searcher: Any) -> Iterator[tuple[str, tuple[int, ...]]]:
+    """Each indexed article's id and sketch (read only if the table is built again)."""
+    for stored in searcher.all_stored_fields():
+        yield stored["id"], tuple(stored.get("sketch") or ())
 
 
 def _run_store(
@@ -387,41 +400,38 @@ class _Groups:
     """Puts each new article in a group of near-duplicates: with an article already
     indexed, or one added earlier in this run, that it resembles; else in its own."""
 
-    def __init__(self, reader: Any) -> None:
-        self.reader = reader
-        self.this_run: dict[str, list[tuple[str, tuple[int, ...], str]]] = defaultdict(list)
+    def __init__(self, reader: Any, table: SketchTable, *, lookup: bool) -> None:
+        self.reader, self.table = reader, table
+        self.lookup = lookup  # are there articles indexed before this run?
+        self.this_run: dict[int, list[tuple[str, tuple[int, ...], str]]] = defaultdict(list)
+        self.added: set[str] = set()
 
     def assign(self, article_id: str, values: tuple[int, ...]) -> str:
-        terms = keys(values)
-        candidates: dict[str, tuple[tuple[int, ...], str]] = {}
         shared: Counter[str] = Counter()
-        for term in terms:
-            if ("dupe_keys", term) in self.reader:
-                for docnum in self.reader.postings("dupe_keys", term).all_ids():
-                    shared[f"#{docnum}"] += 1
-            for other_id, other_values, group in self.this_run[term]:
+        seen: dict[str, tuple[tuple[int, ...], str]] = {}
+        for value in values:
+            for other_id, other_values, group in self.this_run[value]:
                 shared[other_id] += 1
-                candidates[other_id] = (other_values, group)
+                seen[other_id] = (other_values, group)
+        others = [seen[other] for other, count in shared.items() if count >= MIN_SHARED]
+        for other_id in self.table.candidates(values) if self.lookup else ():
+            if other_id == article_id or other_id in self.added:
+                continue  # its own previous version, or one of this run (seen above)
+            try:
+                docnum = self.reader.first_id("id", other_id)
+            except TermNotFound:
+                continue  # a row of a run whose commit failed
+            stored = self.reader.stored_fields(docnum)
+            others.append((tuple(stored.get("sketch") or ()), stored.get("dupe_group") or other_id))
         best: tuple[float, str] | None = None
-        for key, count in shared.items():
-            if count < MIN_SHARED:
-                continue
-            if key.startswith("#"):
-                stored = self.reader.stored_fields(int(key[1:]))
-                if stored.get("id") == article_id:
-                    continue  # its own previous version
-                other = (
-                    tuple(stored.get("sketch") or ()),
-                    stored.get("dupe_group") or stored["id"],
-                )
-            else:
-                other = candidates[key]
-            score = resemblance(values, other[0])
+        for other_values, group in others:
+            score = resemblance(values, other_values)
             if score >= THRESHOLD and (best is None or score > best[0]):
-                best = (score, other[1])
+                best = (score, group)
         group = best[1] if best else article_id
-        for term in terms:
-            self.this_run[term].append((article_id, values, group))
+        for value in values:
+            self.this_run[value].append((article_id, values, group))
+        self.added.add(article_id)
         return group
 
 

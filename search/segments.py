@@ -34,7 +34,6 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
 from search.articles import Article
-from search.duplicates import keys
 from search.engine import SegmentWriter, index
 from search.errors import IndexWriteError
 from search.layout import Prepared, Todo, prepare
@@ -109,7 +108,6 @@ def add(writer: Any, item: Prepared, group: str) -> None:
     writer.add_document(
         **item.fields,
         sketch=item.sketch,
-        dupe_keys=" ".join(keys(item.sketch)),
         dupe_group=group,
     )
 

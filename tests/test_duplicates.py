@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import search
-from search import build_index, open_index
+from search import build_index, open_index, sketches
 from search.duplicates import resemblance, sketch
 
 _STORY = (
@@ -59,3 +61,35 @@ def test_a_copy_added_later_joins_the_group(tmp_path: Path) -> None:
 
 def test_fixture_articles_have_no_duplicates(ix: search.Index) -> None:
     assert all(not h.similar for h in ix.search("the OR in OR said").hits)
+
+
+@pytest.mark.parametrize("damage", ["deleted", "garbage"])
+def test_a_lost_lookup_table_is_built_again_from_the_index(tmp_path: Path, damage: str) -> None:
+    folder = tmp_path / "news"
+    _write(folder, "a.txt", "Harbour bridge to close", _STORY)
+    build_index(folder, tmp_path / "ix")
+    table = tmp_path / "ix" / sketches.FILENAME
+    if damage == "deleted":
+        table.unlink()
+    else:
+        table.write_bytes(b"not a database" * 100)
+    _write(folder, "later.txt", "Bridge to shut", "Breaking. " + _STORY)
+    build_index(folder, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        assert ix.search("bridge").hits[0].similar == ["later.txt"]
+
+
+def test_a_table_row_for_an_article_not_in_the_index_is_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    _write(folder, "a.txt", "Harbour bridge to close", _STORY)
+    build_index(folder, tmp_path / "ix")
+    # What a run leaves when its index commit fails after the table's.
+    table = sketches.SketchTable(tmp_path / "ix", fresh=False)
+    table.add("ghost.txt", sketch(_STORY))
+    table.commit()
+    table.close()
+    _write(folder, "later.txt", "Bridge to shut", "Breaking. " + _STORY)
+    build_index(folder, tmp_path / "ix")
+    with open_index(tmp_path / "ix") as ix:
+        results = ix.search("bridge")
+        assert results.total == 1 and results.hits[0].similar == ["later.txt"]
