@@ -9,12 +9,14 @@ and so that query terms from one field highlight words in another. Names
 from __future__ import annotations
 
 import json
+import re
+from collections import defaultdict
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from search.engine import accent_map, analysis, fields
+from search.engine import accent_map, analysis, fields, formats
 
 #: Schema version, kept beside the index so an index from an older schema is rebuilt, not
 #: misread (a changed analyzer keeps the field names but changes every term).
@@ -85,6 +87,23 @@ class NewsAnalyzer(analysis.CompositeAnalyzer):
             )
         return self._tokens(value, positions, chars, start_pos, start_char, mode, kwargs)
 
+    def words(self, value: str, start_pos: int = 0) -> Iterator[tuple[str, int, re.Match[str]]]:
+        """Each word kept, as indexed, with its position and where it stands in ``value``."""
+        tokenizer, _, charset, stop, *stemmer = self.items
+        charmap, stops, shortest, longest = charset.charmap, stop.stops, stop.min, stop.max
+        stem, ignore = (stemmer[0]._stem, stemmer[0].ignore) if stemmer else (None, ())
+        pos = None
+        for number, match in enumerate(tokenizer.expression.finditer(value)):
+            text = match.group(0).lower().translate(charmap)
+            if len(text) < shortest or (longest is not None and len(text) > longest):
+                continue
+            if text in stops:
+                continue
+            # StopFilter's renumbering: the first word kept keeps its place, the ones
+            # after it follow on as if no stop word stood between them.
+            pos = start_pos + number if pos is None or not stop.renumber else pos + 1
+            yield (stem(text) if stem is not None and text not in ignore else text), pos, match
+
     def _tokens(
         self,
         value: str,
@@ -95,29 +114,40 @@ class NewsAnalyzer(analysis.CompositeAnalyzer):
         mode: str,
         kwargs: dict[str, Any],
     ) -> Iterator[analysis.Token]:
-        tokenizer, _, charset, stop, *stemmer = self.items
-        charmap, stops, shortest, longest = charset.charmap, stop.stops, stop.min, stop.max
-        stem, ignore = (stemmer[0]._stem, stemmer[0].ignore) if stemmer else (None, ())
         token = analysis.Token(positions, chars, removestops=True, mode=mode, **kwargs)
-        pos = None
-        for number, match in enumerate(tokenizer.expression.finditer(value)):
-            text = match.group(0).lower().translate(charmap)
-            if len(text) < shortest or (longest is not None and len(text) > longest):
-                continue
-            if text in stops:
-                continue
-            token.text = stem(text) if stem is not None and text not in ignore else text
+        for text, pos, match in self.words(value, start_pos):
+            token.text = text
             token.boost = 1.0
             token.stopped = False
             if positions:
-                # StopFilter's renumbering: the first word kept keeps its place, the
-                # ones after it follow on as if no stop word stood between them.
-                pos = start_pos + number if pos is None or not stop.renumber else pos + 1
                 token.pos = pos
             if chars:
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
             yield token
+
+
+class NewsPositions(formats.Positions):
+    """Whoosh's Positions format (the same postings, byte for byte), taking
+    :class:`NewsAnalyzer`'s words without a Token each: with the analysis itself,
+    building postings from Tokens was most of indexing's ``add_document``."""
+
+    def word_values(
+        self, value: Any, analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
+        if (
+            not isinstance(analyzer, NewsAnalyzer)
+            or not isinstance(value, str)
+            or set(kwargs) - {"mode"}
+        ):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        positions: dict[str, list[int]] = defaultdict(list)
+        for text, pos, _ in analyzer.words(value):
+            positions[text].append(pos)
+        for text, found in positions.items():
+            # Every word weighs 1.0 (no boosts): the chain's sum of boosts is the count.
+            yield text, len(found), float(len(found)) * self.field_boost, self.encode(found)
 
 
 @cache
@@ -132,23 +162,29 @@ def name_analyzer() -> analysis.Analyzer:
     return NewsAnalyzer(stem=False)
 
 
+def _text(analyzer: analysis.Analyzer, *, stored: bool = False) -> fields.TEXT:
+    field = fields.TEXT(analyzer=analyzer, stored=stored)
+    field.format = NewsPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def build_schema() -> fields.Schema:
     text = text_analyzer()
     names = name_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         content_hash=fields.STORED(),
-        headline=fields.TEXT(analyzer=text, stored=True),  # for "+N similar" (no JSON read)
-        body=fields.TEXT(analyzer=text),
-        quotes=fields.TEXT(analyzer=text),
-        speaker=fields.TEXT(analyzer=names),
+        headline=_text(text, stored=True),  # for "+N similar" (no JSON read)
+        body=_text(text),
+        quotes=_text(text),
+        speaker=_text(names),
         # One id term per resolved place (the names of unresolved ones): queries
         # reach it from any spelling through the index's spelling map (spellings.py).
-        locations=fields.TEXT(analyzer=names),
+        locations=_text(names),
         place=fields.KEYWORD(commas=True, lowercase=True),
         country=fields.KEYWORD(commas=True, lowercase=True),
-        outlet=fields.TEXT(analyzer=names),
-        author=fields.TEXT(analyzer=names),
+        outlet=_text(names),
+        author=_text(names),
         date=fields.DATETIME(stored=True, sortable=True),
         # The whole extracted Article as JSON: what Index.article() and hits return.
         # The text fields are not stored beside it (a second copy of every body cost

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from search.engine import accent_map, analysis
-from search.schema import NewsAnalyzer
+from search.engine import accent_map, analysis, fields
+from search.schema import NewsAnalyzer, NewsPositions, build_schema
 
 _TEXTS = [
     "The Mayor of Kyív said: “We will not leave.” The the THE a an of",
@@ -53,3 +53,12 @@ def test_the_one_loop_gives_the_tokens_of_the_chain(stem: bool, options: dict) -
     ours, chain = NewsAnalyzer(stem=stem), _chain(stem)
     for text in _TEXTS:
         assert _tokens(ours, text, **options) == _tokens(chain, text, **options), text
+
+
+@pytest.mark.parametrize("name", ["body", "speaker"])
+def test_postings_are_those_of_whooshs_own_positions_format(name: str) -> None:
+    ours = build_schema()[name]
+    stock = fields.TEXT(analyzer=_chain(stem=name == "body"))
+    assert isinstance(ours.format, NewsPositions)
+    for text in _TEXTS:
+        assert sorted(ours.index(text)) == sorted(stock.index(text)), text
