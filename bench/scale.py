@@ -9,8 +9,8 @@ Corpora are generated deterministically from ../shared/corpora/bbc:
   like a wire story carried by many outlets (near-duplicate grouping's worst case).
 
 Each engine indexes in its own process while this script samples, four times a
-second, its peak RSS (the largest process: for news-search the index writer or
-the extraction worker) and the index folder's size on disk (Whoosh's temporary runs are
+second, its peak RSS (its processes' peaks added up: for news-search the indexer and
+its workers, one per core) and the index folder's size on disk (Whoosh's temporary runs are
 written there). Then: cold open (a fresh process opens the index and answers one
 query), and the same queries for each engine, interleaved query by query so all
 see the same machine load: news-search's API (snippets, facets, near-duplicate
@@ -85,7 +85,7 @@ _INDEXERS = {
     "news-search": """
         import sys, search
         if __name__ == "__main__":
-            search.build_index(sys.argv[1], sys.argv[2], workers=1)
+            search.build_index(sys.argv[1], sys.argv[2])
     """,
     "plain Whoosh": """
         import sys
@@ -143,7 +143,9 @@ def index_with(
 
 
 def _high_water(pid: int) -> int:
-    """The largest peak RSS (VmHWM, KB) among ``pid`` and its children, from /proc.
+    """The peak RSS (VmHWM, KB) of ``pid`` and its descendants added up, from /proc:
+    the indexer's worker processes count too. Their peaks need not coincide, so this
+    is an upper bound of the memory the run held at any one time.
 
     Not wait4's ru_maxrss: exec keeps the high-water mark of the process that
     started the child, so every engine indexed after a big query run would
@@ -161,7 +163,7 @@ def _high_water(pid: int) -> int:
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
-                    peak = max(peak, int(line.split()[1]))
+                    peak += int(line.split()[1])
     return peak
 
 
@@ -356,7 +358,7 @@ def main() -> None:
 _BACKEND_INDEXER = """
 import sys, search
 if __name__ == "__main__":
-    search.build_index(sys.argv[1], sys.argv[2], workers=1)
+    search.build_index(sys.argv[1], sys.argv[2])
 """
 
 
