@@ -134,7 +134,10 @@ def build_index(
     )
     try:
         try:
-            stats = run(rebuild)
+            try:
+                stats = run(rebuild)
+            except _Stale:  # read again, holding the lock from the start this time
+                stats = run(rebuild, lock_first=True)
         except _DAMAGE as error:
             # A segment damaged where the first checks did not read (postings): the
             # index is derived from the folder, so building it again loses nothing.
@@ -159,24 +162,34 @@ def _run(
     progress: bool,
     only: Collection[str] | None,
     rebuild: bool,
+    lock_first: bool = False,
 ) -> IndexStats:
     stats = IndexStats()
-    ix, searcher, indexed, stats.rebuilt = _open_or_create(index_dir, rebuild)
-    files, stats.ignored, stats.warnings = discover(folder)
-    spellings = place_spellings.SpellingMap(index_dir, fresh=not indexed)
-    table = SketchTable(index_dir, fresh=not indexed, stored=_stored_sketches(searcher))
-    groups = _Groups(searcher.reader(), table, lookup=bool(indexed))
-    if only is not None and not stats.rebuilt:
-        files = [file for file in files if file.id in only]
-        indexed = {key: value for key, value in indexed.items() if key in only}
-    corrections, unreadable = corrections_file.load(folder)
-    stats.warnings += [FileProblem(printable(folder / FILENAME), line) for line in unreadable]
-    gone = indexed.keys() - {file.id for file in files}
+    opened = _open_or_create(index_dir, rebuild)
+    ix, stats.rebuilt = opened.ix, opened.rebuilt
     writer: Any = None
+    table: SketchTable | None = None
     try:
-        todo = _changed(files, indexed, corrections, max_bytes, stats)
-        if todo or gone:  # else nothing to write: no lock taken, no commit made
+        if lock_first:
             writer = _writer(ix, index_dir, wait, notify)
+            if writer.generation - 1 != opened.generation:
+                opened.read_again()
+        searcher, indexed = opened.searcher, opened.indexed
+        files, stats.ignored, stats.warnings = discover(folder)
+        spellings = place_spellings.SpellingMap(index_dir, fresh=not indexed)
+        table = SketchTable(index_dir, fresh=not indexed, stored=_stored_sketches(searcher))
+        groups = _Groups(searcher.reader(), table, lookup=bool(indexed))
+        if only is not None and not stats.rebuilt:
+            files = [file for file in files if file.id in only]
+            indexed = {key: value for key, value in indexed.items() if key in only}
+        corrections, unreadable = corrections_file.load(folder)
+        stats.warnings += [FileProblem(printable(folder / FILENAME), line) for line in unreadable]
+        gone = indexed.keys() - {file.id for file in files}
+        todo = _changed(files, indexed, corrections, max_bytes, stats)
+        if (todo or gone) and writer is None:  # else no lock taken, no commit made
+            writer = _writer(ix, index_dir, wait, notify)
+            if writer.generation - 1 != opened.generation:
+                raise _Stale
         workers = segments.count_workers(workers, len(todo), extractor)
         with (
             segments.parts(writer, str(index_dir), todo, extractor, max_bytes, workers) as parts,
@@ -216,8 +229,9 @@ def _run(
             _abandon(ix, writer)
         raise
     finally:
-        table.close()
-        searcher.close()
+        if table is not None:
+            table.close()
+        opened.searcher.close()
     stats.documents = ix.doc_count()
     return stats
 
@@ -435,37 +449,72 @@ class _Groups:
         return group
 
 
-def _open_or_create(index_dir: Path, rebuild: bool) -> tuple[Any, Any, dict[str, str], str | None]:
-    """(index, a searcher on its last commit, id -> content hash of what it holds,
-    why it was built anew or None).
+@dataclass
+class _Opened:
+    """An index opened for a run: a searcher on one commit and what that commit holds."""
+
+    ix: Any
+    searcher: Any
+    indexed: dict[str, str]  # id -> version (content and corrections) indexed
+    generation: int  # of the commit read, or an older one
+    rebuilt: str | None = None  # why the index was built anew
+
+    def read_again(self) -> None:
+        """Read the newest commit (the caller holds the write lock, so it stays newest)."""
+        self.searcher.close()
+        self.generation = self.ix.latest_generation()
+        self.searcher = self.ix.searcher()
+        self.indexed = _hashes(self.searcher)
+
+
+def _open_or_create(index_dir: Path, rebuild: bool) -> _Opened:
+    """The index at ``index_dir``, opened or built anew.
 
     Every stored field is read here, so a damaged segment shows before any
     writing; an index that cannot be opened or read at all is built anew (it is
-    derived from the folder, so nothing is lost)."""
+    derived from the folder, so nothing is lost). A segment file gone while it was
+    read is another indexer's commit, not damage: the newest commit is read instead."""
     why = "rebuilt as asked" if rebuild else None
-    if has_index(index_dir) and not rebuild:
+    attempts = 3
+    while has_index(index_dir) and not rebuild and attempts:
+        attempts -= 1
         try:
             ix = index.open_dir(str(index_dir))
-            if schema_is_current(index_dir):
-                searcher = ix.searcher()
-                try:
-                    hashes = {f["id"]: f["content_hash"] for f in searcher.all_stored_fields()}
-                except BaseException:
-                    searcher.close()
-                    raise
-                return ix, searcher, hashes, None
-            why = "the index was built by an older version: rebuilt"
+            if not schema_is_current(index_dir):
+                why = "the index was built by an older version: rebuilt"
+                break
+            generation = ix.latest_generation()  # before the searcher: never newer than it
+            searcher = ix.searcher()
+            try:
+                return _Opened(ix, searcher, _hashes(searcher), generation)
+            except BaseException:
+                searcher.close()
+                raise
+        except FileNotFoundError as error:
+            if attempts:
+                continue
+            why = f"the index was damaged ({error!r}): rebuilt from the folder"
         except OSError as error:
             if error.errno in _READ_ONLY:
                 raise
             why = f"the index was damaged ({error!r}): rebuilt from the folder"
         except Exception as error:  # a garbage TOC raises anything from struct to pickle
             why = f"the index was damaged ({error!r}): rebuilt from the folder"
+        break
     index_dir.mkdir(parents=True, exist_ok=True)
     created = index.create_in(str(index_dir), build_schema())
     remove_debris(created)  # segments of the damaged or older index
     mark_schema(index_dir)
-    return created, created.searcher(), {}, why
+    return _Opened(created, created.searcher(), {}, created.latest_generation(), why)
+
+
+def _hashes(searcher: Any) -> dict[str, str]:
+    return {f["id"]: f["content_hash"] for f in searcher.all_stored_fields()}
+
+
+class _Stale(Exception):
+    """Another indexer committed between this run's reading the index and its taking
+    the write lock: what the run read is out of date."""
 
 
 def _writer(ix: Any, index_dir: Path, wait: float, notify: Callable[[str], None] | None) -> Any:

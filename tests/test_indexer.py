@@ -217,3 +217,39 @@ def test_incremental_runs_do_not_pile_up_segments(articles_copy: Path, tmp_path:
             assert len(list(reader.leaf_readers())) <= indexer.MAX_SEGMENTS
     with open_index(index_dir) as ix:
         assert len(ix) == 4 + 12 * 40
+
+
+def test_a_commit_by_another_indexer_after_reading_is_read_again_under_the_lock(
+    articles_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = tmp_path / "ix"
+    build_index(articles_copy, index_dir)
+    (articles_copy / "new.txt").write_text("Harbour news\n\nThe harbour reopened today.\n")
+    changed = indexer._changed
+
+    def another_indexer_commits_first(*args: object, **kwargs: object) -> object:
+        monkeypatch.setattr(indexer, "_changed", changed)
+        build_index(articles_copy, index_dir, workers=0)  # adds new.txt, then lets go
+        return changed(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexer, "_changed", another_indexer_commits_first)
+    stats = build_index(articles_copy, index_dir, workers=0)
+    assert (stats.added, stats.unchanged, stats.documents) == (0, 5, 5)  # not added twice
+    with open_index(index_dir) as ix:
+        assert ix.search("harbour").total == 1
+
+
+def test_a_segment_gone_while_reading_is_a_newer_commit_not_damage(
+    articles_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = tmp_path / "ix"
+    build_index(articles_copy, index_dir)
+    hashes = indexer._hashes
+
+    def gone_once(searcher: object) -> dict[str, str]:
+        monkeypatch.setattr(indexer, "_hashes", hashes)
+        raise FileNotFoundError(2, "No such file or directory", "MAIN_abc.seg")
+
+    monkeypatch.setattr(indexer, "_hashes", gone_once)
+    stats = build_index(articles_copy, index_dir)
+    assert stats.rebuilt is None and stats.unchanged == 4
