@@ -38,6 +38,11 @@ FACETS = {
 DEFAULT_FIELDS = {"headline": 0.5, "body": 1.0, "quotes": 1.2, "locations": 1.0}
 
 
+#: Words stemmed so far (a plain dict: StemFilter's own cache costs a call per word).
+_STEMS: dict[str, str] = {}
+_MAX_STEMS = 200_000
+
+
 class NewsAnalyzer(analysis.CompositeAnalyzer):
     """Tokenize, lowercase, fold accents, drop stop words and (for text) stem: Whoosh's
     chain of those filters, run as one loop when called the usual way.
@@ -91,10 +96,13 @@ class NewsAnalyzer(analysis.CompositeAnalyzer):
         """Each word kept, as indexed, with its position and where it stands in ``value``."""
         tokenizer, _, charset, stop, *stemmer = self.items
         charmap, stops, shortest, longest = charset.charmap, stop.stops, stop.min, stop.max
-        stem, ignore = (stemmer[0]._stem, stemmer[0].ignore) if stemmer else (None, ())
+        stem, ignore = (stemmer[0].stemfn, stemmer[0].ignore) if stemmer else (None, ())
+        stems = _STEMS
         pos = None
         for number, match in enumerate(tokenizer.expression.finditer(value)):
-            text = match.group(0).lower().translate(charmap)
+            text = match.group(0).lower()
+            if not text.isascii():  # the accent map leaves lowercase ASCII as it is
+                text = text.translate(charmap)
             if len(text) < shortest or (longest is not None and len(text) > longest):
                 continue
             if text in stops:
@@ -102,7 +110,14 @@ class NewsAnalyzer(analysis.CompositeAnalyzer):
             # StopFilter's renumbering: the first word kept keeps its place, the ones
             # after it follow on as if no stop word stood between them.
             pos = start_pos + number if pos is None or not stop.renumber else pos + 1
-            yield (stem(text) if stem is not None and text not in ignore else text), pos, match
+            if stem is not None and text not in ignore:
+                stemmed = stems.get(text)
+                if stemmed is None:
+                    if len(stems) >= _MAX_STEMS:
+                        stems.clear()
+                    stemmed = stems[text] = stem(text)
+                text = stemmed
+            yield text, pos, match
 
     def _tokens(
         self,
