@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from search.articles import Article
-from search.backends.whoosh_scores import Scored, TermScores, best, exact, plain_leaves, term_scores
+from search.backends.whoosh_scores import (
+    Scored,
+    TermScores,
+    best,
+    plain_leaves,
+    ranked,
+    term_scores,
+)
 from search.cache import ByteLRU
 from search.engine import EmptyIndexError, has_index, index, qparser, query
 from search.errors import (
@@ -772,7 +779,7 @@ def _ranked(
             for leaf in leaves
             if (leaf.fieldname, leaf.text) in reader
         ]
-        found: list[Scored] = exact(searcher, q, best(terms, docs, count), count)
+        found: list[Scored] = ranked(searcher, q, best(terms, docs, count), count)
         return found
     # Ask for as many more hits as the skipped ones (copies, other facets) make up.
     share = len(docs) / among if among > len(docs) else 1.0

@@ -8,9 +8,10 @@ which documents match (from cached posting sets). Here each term's postings are
 scored once per index generation (Whoosh's BM25F formula, its IDF and average
 field length) and kept; a query then adds up its terms' scores over the documents
 it may show, or, when they are many, walks the terms' best-first lists until no
-unseen document can reach the page (the threshold algorithm). The documents that
-can make the page are scored again by Whoosh's matchers, so scores and the order of
-ties are Whoosh's to the last bit.
+unseen document can reach the page (the threshold algorithm). Our sums add the
+same terms as Whoosh's matchers in another order, so they may differ from its
+scores in the last bits: where two documents that can make the page score within
+that noise of each other, Whoosh's matchers score them again and settle the order.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import heapq
 from array import array
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from typing import Any
 
 from search.engine import query
@@ -101,14 +103,8 @@ def term_scores(
         known = lengths.get((number, field))
         if known is None:
             known = lengths[(number, field)] = array("I", bytes(4 * reader.doc_count_all()))
-        matcher = reader.postings(field, text)
-        deleted = reader.has_deletions()
-        while matcher.is_active():
-            docnum = matcher.id()
-            weight = matcher.weight()
-            matcher.next()
-            if deleted and reader.is_deleted(docnum):
-                continue
+        ids, weights = _postings(reader, field, text)
+        for docnum, weight in zip(ids, weights, strict=True):
             length = known[docnum]
             if not length:
                 length = known[docnum] = reader.doc_field_length(docnum, field, 1) or 1
@@ -119,20 +115,47 @@ def term_scores(
     return TermScores(scores)
 
 
-def best(terms: list[tuple[float, TermScores]], docs: frozenset[int], count: int) -> list[int]:
+#: What reading posting blocks directly relies on (whoosh.codec.whoosh3.W3LeafMatcher).
+_BLOCKS = ("_read_ids", "_read_weights", "_ids", "_weights", "_next_block")
+
+
+def _postings(reader: Any, field: str, text: str) -> tuple[list[int], list[float]]:
+    """A term's live documents and their weights (term frequencies) in one segment."""
+    ids: list[int] = []
+    weights: list[float] = []
+    matcher = reader.postings(field, text)
+    if not reader.has_deletions() and all(hasattr(matcher, name) for name in _BLOCKS):
+        # Whoosh 2.7's on-disk posting lists a block at a time: a posting at a time
+        # (three method calls each) was most of a first read.
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+        return ids, weights
+    while matcher.is_active():  # the matcher leaves deleted documents out
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+def best(
+    terms: list[tuple[float, TermScores]], docs: frozenset[int], count: int
+) -> dict[int, float]:
     """The documents of ``docs`` that can be among the ``count`` best by the sum of
-    ``boost × score`` over ``terms``: the best ``count`` and any within float noise
-    of the last of them (Whoosh adds in another order and settles those)."""
+    ``boost × score`` over ``terms``, with those sums: the best ``count`` and any
+    within float noise of the last of them."""
     if count <= 0 or not docs:
-        return []
+        return {}
     pairs = [(boost, t.scores) for boost, t in terms]
     if len(docs) * len(pairs) <= _DIRECT:
-        total = {d: _sum(pairs, d) for d in docs}
-        return _within(total, count)
+        return _within({d: _sum(pairs, d) for d in docs}, count)
     # Threshold algorithm: read each term's documents best first, in growing
     # steps, scoring each new one fully; stop when the last place beats the most
     # any unseen document could score.
-    total = {}
+    total: dict[int, float] = {}
     position, step = 0, max(64, 4 * count)
     longest = max(len(t.scores) for _, t in terms)
     while position < longest:
@@ -159,19 +182,37 @@ def _sum(pairs: list[tuple[float, dict[int, float]]], docnum: int) -> float:
     return sum(boost * scores.get(docnum, 0.0) for boost, scores in pairs)
 
 
-def _within(total: dict[int, float], count: int) -> list[int]:
+def _within(total: dict[int, float], count: int) -> dict[int, float]:
     if len(total) <= count:
-        return list(total)
+        return total
     last = heapq.nlargest(count, total.values())[-1]
     floor = last - _SLACK * max(1.0, abs(last))
-    return [d for d, score in total.items() if score >= floor]
+    return {d: score for d, score in total.items() if score >= floor}
 
 
-def exact(searcher: Any, q: Any, docnums: list[int], count: int) -> list[Scored]:
-    """The ``count`` best of ``docnums`` as Whoosh ranks them: its scores (from the
-    matchers its collector would use, segment by segment), ties by document number."""
+def ranked(searcher: Any, q: Any, candidates: dict[int, float], count: int) -> list[Scored]:
+    """The ``count`` best of ``candidates`` (document → our sum), best first, ties by
+    document number as Whoosh orders them. Candidates scoring within float noise of
+    one another are scored by Whoosh's matchers, whose sums settle their order."""
+    order = sorted(candidates.items(), key=lambda item: (-item[1], item[0]))
+    close = {
+        docnum
+        for (d, score), (e, other) in pairwise(order)
+        if score - other <= _SLACK * max(1.0, abs(score))
+        for docnum in (d, e)
+    }
+    if not close:
+        return [Scored(d, score) for d, score in order[:count]]
+    settled = {hit.docnum: hit.score for hit in exact(searcher, q, sorted(close))}
+    found = [Scored(d, settled.get(d, score)) for d, score in order]
+    found.sort(key=lambda hit: (-hit.score, hit.docnum))
+    return found[:count]
+
+
+def exact(searcher: Any, q: Any, wanted: list[int]) -> list[Scored]:
+    """Whoosh's scores for documents the query matches (``wanted`` in order), from
+    the matchers its collector would use, segment by segment."""
     found: list[Scored] = []
-    wanted = sorted(docnums)
     context = searcher.context()
     subsearchers = list(searcher.leaf_searchers())
     for number, (subsearcher, offset) in enumerate(subsearchers):
@@ -186,5 +227,4 @@ def exact(searcher: Any, q: Any, docnums: list[int], count: int) -> list[Scored]
             matcher.skip_to(docnum)
             if matcher.is_active() and matcher.id() == docnum:
                 found.append(Scored(offset + docnum, matcher.score()))
-    found.sort(key=lambda hit: (-hit.score, hit.docnum))
-    return found[:count]
+    return found
