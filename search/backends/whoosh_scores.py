@@ -43,8 +43,6 @@ class Scored:
 class TermScores:
     """One term of one field: each document's BM25F score for it (unboosted)."""
 
-    __slots__ = ("__dict__", "scores")
-
     def __init__(self, scores: dict[int, float]) -> None:
         self.scores = scores
 
@@ -69,7 +67,8 @@ def plain_leaves(q: Any) -> list[Any] | None:
 
     def flat(node: Any, depth: int) -> list[Any] | None:
         if type(node) is query.Term:
-            return [node]
+            # A negative boost ("word^-1") would break the threshold walk's bound.
+            return [node] if node.boost >= 0 else None
         if depth >= 2 or type(node) not in (query.And, query.Or) or node.boost != 1.0:
             return None
         if type(node) is query.Or and (node.scale or node.minmatch):
