@@ -26,6 +26,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from search.articles import Article
+from search.backends.whoosh_scores import (
+    Scored,
+    TermScores,
+    best,
+    plain_leaves,
+    ranked,
+    term_scores,
+)
 from search.cache import ByteLRU
 from search.engine import EmptyIndexError, has_index, index, qparser, query
 from search.errors import (
@@ -74,6 +82,7 @@ from search.spellings import expand as expand_places
 #: Byte budgets of the caches, per process (a server worker holds one of each).
 RESULTS_CACHE_BYTES = 16 * 2**20
 POSTINGS_CACHE_BYTES = 48 * 2**20
+SCORES_CACHE_BYTES = 64 * 2**20
 ARTICLES_CACHE_BYTES = 32 * 2**20
 #: Words of a pasted quote searched for its candidates (the rarest ones).
 _QUOTE_TERMS = 6
@@ -134,6 +143,9 @@ class Index:
         self._cache = ByteLRU[Results](RESULTS_CACHE_BYTES, _results_bytes)
         self._facet_postings: tuple[Any, Postings] | None = None
         self._term_docs = ByteLRU[frozenset[int]](POSTINGS_CACHE_BYTES, _set_bytes)
+        self._scores = ByteLRU[TermScores](SCORES_CACHE_BYTES, TermScores.nbytes)
+        # Field lengths of the documents scored so far, per index generation.
+        self._lengths: tuple[Any, dict[tuple[int, str], Any]] | None = None
         self._docs = ByteLRU[Article](ARTICLES_CACHE_BYTES, _article_bytes)
         self._open: list[Any] = []
         self._lock = threading.Lock()
@@ -298,10 +310,12 @@ class Index:
         offset = (page - 1) * page_size
         total = len(visible)
         if sort == "newest":
-            found = _newest(searcher, any_words, offset, page_size, visible)
+            found = _newest(searcher, any_words, offset, page_size, visible, self._scorer)
         else:
             among = len(matching) + len(copies)
-            found = _ranked(searcher, rank_by, offset + page_size, visible, among)[offset:]
+            found = _ranked(searcher, rank_by, offset + page_size, visible, among, self._scorer)[
+                offset:
+            ]
         # Articles holding only some of the words: a group of their own, after the
         # last full page, never in the count or the facets.
         room = page_size - len(found) if offset + page_size >= total else 0
@@ -316,7 +330,11 @@ class Index:
             partial = some - matching - hidden_copies(postings, some)
             if filters:
                 partial &= allowed(postings, filters)
-        more = _ranked(searcher, any_words, room, partial, len(some or ())) if partial else []
+        more = (
+            _ranked(searcher, any_words, room, partial, len(some or ()), self._scorer)
+            if partial
+            else []
+        )
         facets = count_facets(postings, matching, filters)
         histogram = _histogram(postings, visible)
         terms = highlight_for(searcher, any_words, text)
@@ -477,7 +495,7 @@ class Index:
         weight: defaultdict[int, float] = defaultdict(float)
         for term in rarest[:_QUOTE_TERMS]:
             idf = math.log(1 + total / counts[term])
-            for docnum in self._term_postings(reader, "quotes", term):
+            for docnum in self._term_postings(searcher, "quotes", term):
                 weight[docnum] += idf
         # Posting lists leave deleted documents out already.
         found = sorted(weight, key=weight.__getitem__, reverse=True)[:limit]
@@ -522,7 +540,7 @@ class Index:
         reader = searcher.reader()
         count = reader.doc_count_all()
         holding = {
-            word: frozenset().union(*(self._term_postings(reader, f, word) for f in _WORD_FIELDS))
+            word: frozenset().union(*(self._term_postings(searcher, f, word) for f in _WORD_FIELDS))
             for word in words
         }
         weights = {word: math.log(count / (len(docs) + 1)) + 1 for word, docs in holding.items()}
@@ -535,8 +553,12 @@ class Index:
         enough = frozenset(d for d, m in mass.items() if m >= WEIGHT_SHARE - 1e-9)
         return enough, frozenset(mass)
 
-    def _term_postings(self, reader: Any, field: str, text: str) -> frozenset[int]:
-        """The documents holding a term, kept per index generation."""
+    def _term_postings(self, searcher: Any, field: str, text: str) -> frozenset[int]:
+        """The documents holding a term, kept per index generation (a ranked field's
+        are read with their scores, which ranking needs next)."""
+        if field in DEFAULT_FIELDS:
+            return self._term_scores(searcher, field, text).docs
+        reader = searcher.reader()
         key = (reader.generation(), field, text)
         found = self._term_docs.get(key)
         if found is None:
@@ -547,6 +569,23 @@ class Index:
             )
             self._term_docs.put(key, found)
         return found
+
+    def _term_scores(self, searcher: Any, field: str, text: str) -> TermScores:
+        """Each document's BM25F score for a term, kept per index generation."""
+        generation = searcher.reader().generation()
+        key = (generation, field, text)
+        found = self._scores.get(key)
+        if found is None:
+            with self._lock:
+                if self._lengths is None or self._lengths[0] != generation:
+                    self._lengths = (generation, {})
+                lengths = self._lengths[1]
+            found = term_scores(searcher, lengths, field, text)
+            self._scores.put(key, found)
+        return found
+
+    def _scorer(self, searcher: Any) -> Callable[[str, str], TermScores]:
+        return lambda field, text: self._term_scores(searcher, field, text)
 
     def _matching(self, searcher: Any, q: Any) -> frozenset[int]:
         """Every document a query matches. A query of plain terms (most are) is the
@@ -569,13 +608,13 @@ class Index:
         in_body = {leaf.text for leaf in leaves if leaf.fieldname == "body"}
         leaves = [leaf for leaf in leaves if leaf.fieldname != "quotes" or leaf.text not in in_body]
         if len(leaves) == 1:
-            return self._term_postings(reader, leaves[0].fieldname, leaves[0].text)
+            return self._term_postings(searcher, leaves[0].fieldname, leaves[0].text)
         # A word searched in several fields: the union is kept too, as words recur.
         key = (reader.generation(), "|", *((leaf.fieldname, leaf.text) for leaf in leaves))
         found = self._term_docs.get(key)
         if found is None:
             found = frozenset().union(
-                *(self._term_postings(reader, leaf.fieldname, leaf.text) for leaf in leaves)
+                *(self._term_postings(searcher, leaf.fieldname, leaf.text) for leaf in leaves)
             )
             self._term_docs.put(key, found)
         return found
@@ -671,7 +710,14 @@ class Index:
         return all_words, any_words, (words if words != text else None)
 
 
-def _newest(searcher: Any, q: Any, offset: int, size: int, docs: frozenset[int]) -> list[Any]:
+def _newest(
+    searcher: Any,
+    q: Any,
+    offset: int,
+    size: int,
+    docs: frozenset[int],
+    scorer: Callable[[Any], Callable[[str, str], TermScores]] | None = None,
+) -> list[Any]:
     """One page of ``docs`` by date, newest first; undated articles after them, by relevance."""
     end = offset + size
     dated = frozenset(searcher.docs_for_query(query.Every("date"))) & docs
@@ -679,7 +725,7 @@ def _newest(searcher: Any, q: Any, offset: int, size: int, docs: frozenset[int])
     page = [hit for hit in first][offset:end]
     need = end - len(dated)
     if need > 0 and docs - dated:
-        undated = _ranked(searcher, q, need, docs - dated)
+        undated = _ranked(searcher, q, need, docs - dated, 0, scorer)
         page += undated[max(0, offset - len(dated)) : need]
     return page
 
@@ -698,8 +744,19 @@ def _is_term_or(q: Any) -> bool:
     )
 
 
-def _ranked(searcher: Any, q: Any, count: int, docs: frozenset[int], among: int = 0) -> list[Any]:
+def _ranked(
+    searcher: Any,
+    q: Any,
+    count: int,
+    docs: frozenset[int],
+    among: int = 0,
+    scorer: Callable[[Any], Callable[[str, str], TermScores]] | None = None,
+) -> list[Any]:
     """The ``count`` best-scoring of ``docs`` for the query.
+
+    A keyword query over the default fields is ranked from each term's scores,
+    kept per index generation (``scorer``; :mod:`search.backends.whoosh_scores`),
+    and Whoosh scores only the documents that can make the page.
 
     ``docs`` is usually most of the ``among`` documents ``q`` matches, so the hits
     not in it are skipped in Python, asking for as many more as are skipped on
@@ -709,6 +766,21 @@ def _ranked(searcher: Any, q: Any, count: int, docs: frozenset[int], among: int 
     scored ever more of them (BBC ×10 syndicated: median 47 → 19 ms)."""
     if count <= 0 or not docs:
         return []
+    leaves = plain_leaves(q) if scorer is not None else None
+    if (
+        scorer is not None
+        and leaves is not None
+        and all(leaf.fieldname in DEFAULT_FIELDS for leaf in leaves)
+    ):
+        scores = scorer(searcher)
+        reader = searcher.reader()
+        terms = [
+            (float(leaf.boost), scores(leaf.fieldname, leaf.text))
+            for leaf in leaves
+            if (leaf.fieldname, leaf.text) in reader
+        ]
+        found: list[Scored] = ranked(searcher, q, best(terms, docs, count), count)
+        return found
     # Ask for as many more hits as the skipped ones (copies, other facets) make up.
     share = len(docs) / among if among > len(docs) else 1.0
     limit = math.ceil(count / share) + (8 if share < 1 else 0)
