@@ -45,6 +45,14 @@ def resemblance(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return sum(1 for h in union if h in shared) / len(union)
 
 
+def could_resemble(shared: int, size: int) -> bool:
+    """Could an article whose sketch has ``size`` values, ``shared`` of them with
+    another's, resemble it by THRESHOLD? :func:`resemblance` counts at most the shared
+    values, out of at least min(SKETCH_SIZE, size): an exact bound that spares most
+    comparisons (on BBC x100 the grouping had become a third of a core)."""
+    return shared >= THRESHOLD * min(SKETCH_SIZE, size) - 1e-9
+
+
 def keys(values: tuple[int, ...]) -> list[str]:
     """Index terms for a sketch: one per value."""
     return [format(v, "08x") for v in values]

@@ -35,7 +35,7 @@ from search import spellings as place_spellings
 from search.articles import Article, content_hash
 from search.backends import TypesenseLocation, typesense_location
 from search.corrections import FILENAME, Correction
-from search.duplicates import MIN_SHARED, THRESHOLD, resemblance
+from search.duplicates import MIN_SHARED, THRESHOLD, could_resemble, resemblance
 from search.engine import LockError, TermNotFound, has_index, index, remove_debris
 from search.errors import (
     ArticleError,
@@ -427,10 +427,17 @@ class _Groups:
             for other_id, other_values, group in self.this_run[value]:
                 shared[other_id] += 1
                 seen[other_id] = (other_values, group)
-        others = [seen[other] for other, count in shared.items() if count >= MIN_SHARED]
-        for other_id in self.table.candidates(values) if self.lookup else ():
+        size = len(values)
+        others = [
+            seen[other]
+            for other, count in shared.items()
+            if count >= MIN_SHARED and could_resemble(count, size)
+        ]
+        for other_id, count in self.table.candidates(values) if self.lookup else ():
             if other_id == article_id or other_id in self.added:
                 continue  # its own previous version, or one of this run (seen above)
+            if not could_resemble(count, size):
+                continue
             try:
                 docnum = self.reader.first_id("id", other_id)
             except TermNotFound:

@@ -59,16 +59,16 @@ class SketchTable:
             for article_id, values in stored:
                 self.add(article_id, values)
 
-    def candidates(self, values: tuple[int, ...]) -> list[str]:
-        """Articles sharing at least MIN_SHARED of ``values``."""
+    def candidates(self, values: tuple[int, ...]) -> list[tuple[str, int]]:
+        """Articles sharing at least MIN_SHARED of ``values``, and how many they share."""
         if len(values) < MIN_SHARED:
             return []
         rows = self._run(
-            "SELECT article FROM sketch_keys WHERE value IN "
+            "SELECT article, COUNT(*) FROM sketch_keys WHERE value IN "
             f"({','.join('?' * len(values))}) GROUP BY article HAVING COUNT(*) >= ?",
             (*values, MIN_SHARED),
         )
-        return [str(article) for (article,) in rows]
+        return [(str(article), int(str(count))) for article, count in rows]
 
     def add(self, article_id: str, values: tuple[int, ...]) -> None:
         self._run_many(

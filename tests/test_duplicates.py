@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 import search
 from search import build_index, open_index, sketches
-from search.duplicates import resemblance, sketch
+from search.duplicates import SKETCH_SIZE, THRESHOLD, could_resemble, resemblance, sketch
 
 _STORY = (
     "The city council voted on Tuesday to close the old harbour bridge for repairs that "
@@ -93,3 +94,17 @@ def test_a_table_row_for_an_article_not_in_the_index_is_skipped(tmp_path: Path) 
     with open_index(tmp_path / "ix") as ix:
         results = ix.search("bridge")
         assert results.total == 1 and results.hits[0].similar == ["later.txt"]
+
+
+def test_the_bound_never_passes_over_a_pair_that_resembles() -> None:
+    rng = random.Random(7)
+    checked = 0
+    for _ in range(20000):
+        size_a, size_b = rng.randint(1, SKETCH_SIZE), rng.randint(1, SKETCH_SIZE)
+        common = rng.sample(range(1000), rng.randint(0, min(size_a, size_b)))
+        a = tuple(sorted({*common, *rng.sample(range(1000, 2000), size_a - len(common))}))
+        b = tuple(sorted({*common, *rng.sample(range(2000, 3000), size_b - len(common))}))
+        if resemblance(a, b) >= THRESHOLD:
+            checked += 1
+            assert could_resemble(len(set(a) & set(b)), len(a)), (a, b)
+    assert checked > 1000
