@@ -190,7 +190,7 @@ def test_two_workers_taking_suggestions_at_once_keep_every_line_and_apply_each(
     ids = [f"school-{number}.txt" for number in range(6)]
 
     def suggest(article_id: str) -> int:
-        # A worker's first correction loads the extractors' data (the gazetteer): seconds.
+        # Six corrections queue for the index's write lock, one article re-indexed each.
         with httpx.Client(
             base_url=writable.url, headers={"Origin": writable.url}, timeout=60
         ) as client:

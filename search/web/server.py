@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from search.extract.gazetteer import gazetteer
 from search.searcher import open_index
 from search.web.app import make_app
 
@@ -37,6 +38,11 @@ def serve(
     missing or damaged index stops with its message before any worker starts.
     ``corrections``: the article folder, to take corrections from the article page
     (:func:`search.web.make_app`); read-only without it."""
+    if corrections:
+        # A correction re-indexes its article while holding the index's write lock;
+        # loading the gazetteer then (2-3 s, the first time in each worker) kept other
+        # workers' corrections waiting. Loaded here, before gunicorn forks its workers.
+        gazetteer()
     if workers <= 1 or not hasattr(os, "fork"):
         import waitress
 
