@@ -172,7 +172,7 @@ def _run(
     try:
         if lock_first:
             writer = _writer(ix, index_dir, wait, notify)
-            if writer.generation - 1 != opened.generation:
+            if opened.stale(writer):
                 opened.read_again()
         searcher, indexed = opened.searcher, opened.indexed
         files, stats.ignored, stats.warnings = discover(folder)
@@ -188,7 +188,7 @@ def _run(
         todo = _changed(files, indexed, corrections, max_bytes, stats)
         if (todo or gone) and writer is None:  # else no lock taken, no commit made
             writer = _writer(ix, index_dir, wait, notify)
-            if writer.generation - 1 != opened.generation:
+            if opened.stale(writer):
                 raise _Stale
         workers = segments.count_workers(workers, len(todo), extractor)
         with (
@@ -465,6 +465,11 @@ class _Opened:
     indexed: dict[str, str]  # id -> version (content and corrections) indexed
     generation: int  # of the commit read, or an older one
     rebuilt: str | None = None  # why the index was built anew
+
+    def stale(self, writer: Any) -> bool:
+        """Has another indexer committed since the commit read? (``writer`` was made on
+        the newest one.)"""
+        return bool(writer.generation - 1 != self.generation)
 
     def read_again(self) -> None:
         """Read the newest commit (the caller holds the write lock, so it stays newest)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -51,16 +51,7 @@ class Prepared:
     def summary(self) -> Prepared:
         """This without its fields: what the indexer needs to know of a file that a
         worker process writes itself (its fields stay in the worker)."""
-        return Prepared(
-            self.path,
-            self.article_id,
-            {},
-            self.sketch,
-            self.encoding,
-            self.problem,
-            self.notes,
-            self.places,
-        )
+        return replace(self, fields={})
 
 
 def prepare(todo: Todo, *, extractor: Callable[[Article], Article], max_bytes: int) -> Prepared:

@@ -120,12 +120,18 @@ def commit(writer: Any, segments: list[Any], *, optimize: bool) -> None:
         writer.commit(optimize=optimize)
         return
     final = writer._merge_segments(None, optimize, None)
-    if writer._added:
-        final.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
-    writer._commit_toc(final + segments)
+    own = finish_segment(writer)
+    writer._commit_toc(final + ([own] if own is not None else []) + segments)
     writer._finish()
+
+
+def finish_segment(writer: Any) -> Any:
+    """Write out what ``writer`` was given: its segment, or None when it got nothing
+    (its files closed either way)."""
+    if writer._added:
+        return writer._finalize_segment()
+    writer._close_segment()
+    return None
 
 
 class _Here:
@@ -302,9 +308,7 @@ def _work(
                     if group is not None:
                         add(writer, item, group)
             elif message[0] == "finish":
-                segment = writer._finalize_segment() if writer._added else None
-                if segment is None:
-                    writer._close_segment()
+                segment = finish_segment(writer)
                 writer = None
                 connection.send(("segment", segment))
                 return
