@@ -19,6 +19,7 @@ from search.dates import find_date
 from search.errors import ArticleError
 from search.folder import printable
 from search.html import Page, read_html
+from search.plain import plain
 from search.textfiles import read_text
 
 #: Suffixes read as HTML; anything else that is text is read as plain text.
@@ -102,18 +103,7 @@ class Article:
         return list(dict.fromkeys(q.speaker for q in self.quotes if q.speaker))
 
     def to_dict(self) -> dict[str, Any]:
-        # A shallow copy per level: dataclasses.asdict deep-copies and was a
-        # tenth of indexing time.
-        data = dict(vars(self))
-        data["paragraphs"] = list(self.paragraphs)
-        data["quotes"] = [dict(vars(q)) for q in self.quotes]
-        data["locations"] = [
-            {**vars(p), "alternate_names": list(p.alternate_names)} for p in self.locations
-        ]
-        data["removed"] = [dict(vars(r)) for r in self.removed]
-        data["corrected"] = list(self.corrected)
-        data["restored"] = list(self.restored)
-        return data
+        return plain(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:

@@ -27,10 +27,12 @@ import re
 import time
 import unicodedata
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz.distance import Indel
+
+from search.plain import plain
 
 if TYPE_CHECKING:
     from search.backends import SearchIndex as Index
@@ -92,7 +94,7 @@ class QuoteCheck:
     elapsed: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)  # type: ignore[no-any-return]
 
 
 def check_quote(ix: Index, text: str, *, speaker: str | None = None, limit: int = 10) -> QuoteCheck:

@@ -7,11 +7,12 @@ only <mark> tags added.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from search.articles import Place, Quote
 from search.facets import FacetValue
+from search.plain import plain
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Hit:
     similar_headlines: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class QuoteCard:
     role: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,6 @@ class Results:
         return max(1, -(-count // self.page_size))
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data: dict[str, Any] = plain(self)
         data["pages"] = self.pages
         return data

@@ -211,27 +211,30 @@ def _tokens(text: str, initials: frozenset[str] | None = None) -> list[tuple[str
 
 
 def _candidates(text: str, initials: frozenset[str]) -> list[tuple[str, int, int, int]]:
-    """(term, -1, start, end) for the tokens starting with one of ``initials``."""
+    """(term, -1, start, end) for the tokens starting with one of ``initials``, in order."""
     tokens = []
-    for match in _initials_pattern(initials).finditer(text):
-        term = _term(match.group().lower())
-        if term is not None:
-            tokens.append((term, -1, match.start(), match.end()))
+    for initial in initials:
+        for match in _initial_pattern(initial).finditer(text):
+            term = _term(match.group().lower())
+            if term is not None:
+                tokens.append((term, -1, match.start(), match.end()))
+    if len(initials) > 1:
+        tokens.sort(key=lambda token: token[2])
     return tokens
 
 
-@lru_cache(maxsize=1024)
-def _initials_pattern(initials: frozenset[str]) -> re.Pattern[str]:
-    """Tokens (as the tokenizer cuts them) whose first two letters fold to an initial."""
-    starts = "|".join(
-        "".join(
-            f"[{re.escape(''.join(sorted(_FOLDS_TO.get(c, {c}) | {c, c.upper()})))}]"
-            for c in initial
-        )
-        for initial in sorted(initials)
+@lru_cache(maxsize=4096)
+def _initial_pattern(initial: str) -> re.Pattern[str]:
+    """Tokens (as the tokenizer cuts them) whose first two letters fold to ``initial``.
+
+    One pattern per initial, not one per query's set of them: compiling the
+    character classes of every accented form took 2 ms, and each new query paid
+    it; there are few initials, so theirs stay compiled."""
+    start = "".join(
+        f"[{re.escape(''.join(sorted(_FOLDS_TO.get(c, {c}) | {c, c.upper()})))}]" for c in initial
     )
     # Not inside a token: after neither a word character nor "x." of a dotted token.
-    return re.compile(rf"(?<![\w*])(?<![\w*]\.)(?:{starts})[\w*]*(?:\.?[\w*]+)*")
+    return re.compile(rf"(?<![\w*])(?<![\w*]\.){start}[\w*]*(?:\.?[\w*]+)*")
 
 
 def _folds_to() -> dict[str, set[str]]:

@@ -14,7 +14,9 @@ import httpx
 import pytest
 
 import search
-from search.queries import QUERYABLE_FIELDS
+from search.engine import qparser
+from search.queries import QUERYABLE_FIELDS, parser, readings
+from search.schema import build_schema
 
 WORDS = ["kyiv", "budget", "protest", "the", "month", "a", "2005", "zz", "ky", "Kyív", "tax"]
 FIELDS = [
@@ -98,6 +100,25 @@ def test_no_query_is_a_server_error(client: httpx.Client) -> None:
             response = client.get(path, params={"q": text})
             statuses[(path, text)] = response.status_code
     assert {key: status for key, status in statuses.items() if status >= 500} == {}
+
+
+def test_one_parse_gives_both_the_all_words_and_the_any_word_readings() -> None:
+    schema = build_schema()
+    all_words, any_word = (parser(schema, group) for group in (qparser.AndGroup, qparser.OrGroup))
+    rng = random.Random(5)
+    plain = [" ".join(_term(rng) for _ in range(rng.randrange(1, 5))) for _ in range(600)]
+    ranges = ["date:[2004 TO 2006] date:[2005 TO 2007]", "kyiv^2 tax^0.5", "date:>2004 x"]
+    split = ["well-known kyiv", "U.S. budget-cuts", "headline:co-op tax", "Kyív's e-mail"]
+    read = 0
+    for text in [*QUERIES, *plain, *ranges, *split]:
+        try:
+            wanted = (repr(all_words.parse(text)), repr(any_word.parse(text)))
+        except Exception:
+            continue
+        assert tuple(map(repr, readings(text, all_words, any_word))) == wanted, text
+        read += 1
+    assert read > 900
+    assert " OR " not in " ".join(plain)
 
 
 def test_internal_fields_cannot_be_searched(ix: search.Index) -> None:

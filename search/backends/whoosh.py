@@ -70,7 +70,7 @@ from search.options import (
     UNDATED_NOTICE,
     VIEWS,
 )
-from search.queries import date_range, day, parser, query_words, tame, usable
+from search.queries import date_range, day, parser, query_words, readings, tame, usable
 from search.quotecheck import QuoteCheck, check_quote
 from search.results import Hit, Results
 from search.schema import DEFAULT_FIELDS, schema_is_current, text_analyzer
@@ -152,9 +152,8 @@ class Index:
         self._postings_lock = threading.Lock()
         self._spellings = SpellingReader(self.index_dir)
         schema = self._ix.schema
-        self._parsers = {
-            group: parser(schema, group) for group in (qparser.AndGroup, qparser.OrGroup)
-        }
+        #: The all-words and the any-word query parsers.
+        self._readers = (parser(schema, qparser.AndGroup), parser(schema, qparser.OrGroup))
 
     @property
     def index_location(self) -> Path:
@@ -685,12 +684,9 @@ class Index:
             schema = self._ix.schema
             try:
                 places = self._spellings.current()
-                all_words = expand_places(
-                    tame(self._parsers[qparser.AndGroup].parse(text), schema), places
-                )
-                any_words = expand_places(
-                    tame(self._parsers[qparser.OrGroup].parse(text), schema), places
-                )
+                parsed, either = readings(text, *self._readers)
+                all_words = expand_places(tame(parsed, schema), places)
+                any_words = expand_places(tame(either, schema), places)
                 if usable(all_words) and usable(any_words):
                     return all_words, any_words, None
             except Exception:
@@ -703,8 +699,9 @@ class Index:
         if not words:
             return None
         places = self._spellings.current()
-        all_words = expand_places(self._parsers[qparser.AndGroup].parse(words), places)
-        any_words = expand_places(self._parsers[qparser.OrGroup].parse(words), places)
+        parsed, either = readings(words, *self._readers)
+        all_words = expand_places(parsed, places)
+        any_words = expand_places(either, places)
         if not usable(all_words):
             return None
         return all_words, any_words, (words if words != text else None)
