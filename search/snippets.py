@@ -84,9 +84,17 @@ class Marked:
             if not found:
                 return ""
         scored = []
+        at = 0  # the first match not before this sentence (both run in text order)
         for match in _SENTENCE.finditer(self.text):
+            if at == len(found):
+                break  # no match left for the sentences after
             start, end = match.span()
-            inside = [s for s in found if start <= s[0] and s[1] <= end]
+            while at < len(found) and found[at][0] < start:
+                at += 1
+            past = at
+            while past < len(found) and found[past][1] <= end:
+                past += 1
+            inside = found[at:past]
             if inside and match.group().strip():
                 weight = sum(2 if phrase else 1 for _, _, phrase in inside)
                 scored.append((-weight, start, end, inside))
@@ -234,7 +242,10 @@ def _initial_pattern(initial: str) -> re.Pattern[str]:
         f"[{re.escape(''.join(sorted(_FOLDS_TO.get(c, {c}) | {c, c.upper()})))}]" for c in initial
     )
     # Not inside a token: after neither a word character nor "x." of a dotted token.
-    return re.compile(rf"(?<![\w*])(?<![\w*]\.){start}[\w*]*(?:\.?[\w*]+)*")
+    # Checked once the two letters are found (".." stands for them): a pattern that
+    # starts with a character class is searched for by that class, far faster than
+    # trying a lookbehind at every character.
+    return re.compile(rf"{start}(?<![\w*]..)(?<![\w*]\...)[\w*]*(?:\.?[\w*]+)*")
 
 
 def _folds_to() -> dict[str, set[str]]:
