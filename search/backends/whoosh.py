@@ -681,7 +681,8 @@ class Index:
     def _parse(self, text: str) -> tuple[Any, Any, str | None] | None:
         """(all-words query, any-word query, the words searched if syntax failed) or None."""
         if text:
-            schema = self._ix.schema
+            # The searcher's: Index.schema reads the table of contents from disk.
+            schema = self._searcher().schema
             try:
                 places = self._spellings.current()
                 parsed, either = readings(text, *self._readers)
@@ -770,12 +771,10 @@ def _ranked(
         and all(leaf.fieldname in DEFAULT_FIELDS for leaf in leaves)
     ):
         scores = scorer(searcher)
-        reader = searcher.reader()
-        terms = [
-            (float(leaf.boost), scores(leaf.fieldname, leaf.text))
-            for leaf in leaves
-            if (leaf.fieldname, leaf.text) in reader
-        ]
+        # Kept scores say whether a term is in the index; asking the reader costs a
+        # look-up in each segment's term table.
+        terms = [(float(leaf.boost), scores(leaf.fieldname, leaf.text)) for leaf in leaves]
+        terms = [(boost, term) for boost, term in terms if term.scores]
         found: list[Scored] = ranked(searcher, q, best(terms, docs, count), count)
         return found
     # Ask for as many more hits as the skipped ones (copies, other facets) make up.
