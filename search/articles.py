@@ -18,7 +18,6 @@ from typing import Any
 from search.dates import find_date
 from search.errors import ArticleError
 from search.folder import printable
-from search.html import Page, read_html
 from search.plain import plain
 from search.textfiles import read_text
 
@@ -125,6 +124,18 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(frozen=True)
+class Page:
+    """What a reader found in a file: headline, paragraphs and any metadata."""
+
+    headline: str
+    paragraphs: list[str]
+    date: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+
+
 def read_article(
     path: str | Path,
     *,
@@ -142,6 +153,10 @@ def read_article(
     digest = content_hash(data)
     is_html = path.suffix.lower() in HTML_SUFFIXES or _looks_like_html(text)
     if is_html:
+        # Imported here: trafilatura and BeautifulSoup take a quarter of a second to
+        # import, which every command paid, plain-text folders and searches included.
+        from search.html import read_html
+
         page = read_html(text)
     else:
         headline, paragraphs = split_plain_text(text)

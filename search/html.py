@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
 from bs4 import BeautifulSoup, Tag
+
+from search.articles import Page
 
 # Elements whose text is never article text.
 _DROP_TAGS = (
@@ -62,18 +63,6 @@ _ARTICLE_TYPES = {
     "OpinionNewsArticle",
     "WebPage",
 }
-
-
-@dataclass(frozen=True)
-class Page:
-    """What a reader found in a file: headline, paragraphs and any metadata."""
-
-    headline: str
-    paragraphs: list[str]
-    date: str | None = None
-    author: str | None = None
-    outlet: str | None = None
-    url: str | None = None
 
 
 def read_html(text: str) -> Page:

@@ -10,6 +10,7 @@ for, waitress serves in this process.
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 from typing import Any
@@ -41,8 +42,10 @@ def serve(
     if corrections:
         # A correction re-indexes its article while holding the index's write lock;
         # loading the gazetteer then (2-3 s, the first time in each worker) kept other
-        # workers' corrections waiting. Loaded here, before gunicorn forks its workers.
+        # workers' corrections waiting. Loaded here, before gunicorn forks its workers,
+        # with the HTML reader (imported on first use).
         gazetteer()
+        importlib.import_module("search.html")
     if workers <= 1 or not hasattr(os, "fork"):
         import waitress
 
