@@ -76,6 +76,8 @@ def _other_spellings(places: list[Place], place_words: frozenset[str]) -> list[s
     "Kiev" for a search for Kyiv."""
     found = []
     for place in places:
+        if place_words.isdisjoint(_all_name_words(place)):
+            continue  # no spelling of it shares a word with the query
         written = _name_words(place.name)
         if written and written <= place_words:
             continue  # the query spelt it as the article does
@@ -88,6 +90,13 @@ def _other_spellings(places: list[Place], place_words: frozenset[str]) -> list[s
 @lru_cache(maxsize=65536)
 def _name_words(name: str) -> frozenset[str]:
     return frozenset(t.text for t in name_analyzer()(name))
+
+
+@lru_cache(maxsize=4096)  # a few MB: most are a few words, London's a hundred
+def _all_name_words(place: Place) -> frozenset[str]:
+    """Every word of every spelling of a place (London has 70): most places of a hit
+    share none with the query, and are passed over on that alone."""
+    return frozenset().union(*map(_name_words, (place.canonical, *place.alternate_names)))
 
 
 def load_stored(searcher: Any, docnum: int) -> Article:
