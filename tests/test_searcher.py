@@ -235,6 +235,15 @@ def test_repeated_query_is_served_from_the_cache_until_the_index_changes(
         assert not after.cached and after.total == first.total + 1
 
 
+def test_changing_returned_results_leaves_what_the_cache_answers_next(ix: search.Index) -> None:
+    first = ix.search("budget warsaw")
+    assert first.hits
+    first.hits.clear()
+    first.facets.clear()
+    again = ix.search("budget warsaw")
+    assert again.cached and again.hits and again.facets
+
+
 def test_explain_gives_each_field_share_of_the_score(ix: search.Index) -> None:
     hit = ix.search("budget warsaw", explain=True).hits[0]
     assert hit.explain is not None and {"headline", "body"} <= hit.explain.keys()

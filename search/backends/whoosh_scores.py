@@ -51,9 +51,9 @@ class TermScores:
         return frozenset(self.scores)
 
     @cached_property
-    def ranked(self) -> list[int]:
+    def ranked(self) -> array:
         """Documents, best score first."""
-        return sorted(self.scores, key=self.scores.__getitem__, reverse=True)
+        return array("l", sorted(self.scores, key=self.scores.__getitem__, reverse=True))
 
     def nbytes(self) -> int:
         # dict slot, float and int objects, a list slot and a frozenset slot per document
