@@ -10,7 +10,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from search.engine import fields, qparser, query
+from search.engine import fields, matching, qparser, query
 from search.errors import InvalidRequestError
 from search.options import MAX_QUERY_CHARS
 from search.schema import DEFAULT_FIELDS, text_analyzer
@@ -59,6 +59,29 @@ def parser(schema: Any, group: Any) -> Any:
 _EXPLICIT = re.compile(r"[()]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|" + _OPERATOR_SIGN % "[+-]")
 
 
+class AndNot(query.AndNot):
+    """Whoosh's AND-NOT ("word -other"), not matching a document the excluded side
+    holds when that side's first posting comes before the kept side's first.
+
+    ``AndNotMatcher`` checks its first document against the excluded side only
+    when both start on it: if the excluded side starts earlier, that document is
+    matched even if it is excluded (BBC: "highly persuasions -therapy" matched an
+    article on therapy, "single radio -song" one about a song). Moving the
+    excluded side up to it first lets the matcher see it."""
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        kept = self.a.matcher(searcher, context)
+        excluded = self.b.matcher(searcher, searcher.boolean_context())
+        if kept.is_active() and excluded.is_active():
+            excluded.skip_to(kept.id())
+        return matching.AndNotMatcher(kept, excluded)
+
+
+def excluding(q: Any) -> Any:
+    """``q`` with each of Whoosh's AND-NOTs made an :class:`AndNot`."""
+    return q.accept(lambda node: AndNot(node.a, node.b) if type(node) is query.AndNot else node)
+
+
 def readings(text: str, all_words: Any, any_word: Any) -> tuple[Any, Any]:
     """``text`` parsed by the all-words and the any-word parser, parsing it once
     where that is enough (parsing twice was a fifth of a new query's time).
@@ -70,7 +93,7 @@ def readings(text: str, all_words: Any, any_word: Any) -> tuple[Any, Any]:
     merges ranges and nested groups differently for And and Or)."""
     parsed = all_words.parse(text, normalize=False)
     if _EXPLICIT.search(text):
-        return parsed.normalize(), any_word.parse(text)
+        return excluding(parsed.normalize()), excluding(any_word.parse(text))
 
     def either(node: Any) -> Any:
         return query.Or(node.subqueries, boost=node.boost) if type(node) is query.And else node

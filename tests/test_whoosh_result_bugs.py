@@ -1,0 +1,91 @@
+"""A Whoosh 2.7 matcher bug that gives wrong results: an AND-NOT that matches a
+document it excludes. A fixture index that shows it, and the proof that our
+searches honour exclusions.
+
+``AndNotMatcher`` checks its first document against the excluded side only when
+both sides start on it; an excluded side that starts earlier lets that document
+through (on any index size). The fixture is the one of
+tests/test_whoosh_matcher_bug.py.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import search
+from search.backends.whoosh_ranking import run_search
+from search.engine import index, qparser
+from search.queries import excluding, parser
+from search.schema import build_schema, mark_schema
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def bugs_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """5,001 short documents over a 30-word vocabulary with skewed frequencies
+    (the same documents as tests/test_whoosh_matcher_bug.py builds)."""
+    path = tmp_path_factory.mktemp("result-bugs")
+    ix = index.create_in(str(path), build_schema())
+    writer = ix.writer()
+    rng = random.Random(1)
+    for number in range(5001):
+        words = [f"w{min(int(rng.expovariate(0.25)), 29)}" for _ in range(rng.randint(1, 12))]
+        headline, body = " ".join(words[:3]), " ".join(words)
+        article = search.Article(str(number), f"{number}.txt", headline, (body,), str(number))
+        writer.add_document(
+            id=str(number), headline=headline, body=body, article=json.dumps(article.to_dict())
+        )
+    writer.commit()
+    mark_schema(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def searcher(bugs_index: Path) -> Iterator[Any]:
+    ix = index.open_dir(str(bugs_index))
+    with ix.searcher() as opened:
+        yield opened
+
+
+def all_words(searcher: Any, text: str) -> Any:
+    return parser(searcher.schema, qparser.AndGroup).parse(text)
+
+
+#: Document 2 holds w0; the excluded side (w0) starts at document 0, the kept side
+#: (w1) at document 2.
+EXCLUDING = "w1 -w0"
+
+
+def test_the_fixture_triggers_the_whoosh_and_not_bug(searcher: Any) -> None:
+    q = all_words(searcher, EXCLUDING)
+    assert 2 in set(searcher.docs_for_query(all_words(searcher, "w0")))
+    assert 2 in set(searcher.docs_for_query(q))
+
+
+def test_a_query_excluding_a_word_matches_no_document_holding_it(searcher: Any) -> None:
+    for text in (EXCLUDING, "w4 -w3", "(w3 OR w6) w1 -w0"):
+        q = excluding(all_words(searcher, text))
+        excluded = set(searcher.docs_for_query(all_words(searcher, text.split(" -")[1])))
+        kept = set(searcher.docs_for_query(all_words(searcher, text.split(" -")[0])))
+        assert set(searcher.docs_for_query(q)) == kept - excluded
+        assert not {hit.docnum for hit in run_search(searcher, q, limit=10)} & excluded
+
+
+def test_search_shows_no_hit_holding_an_excluded_word(bugs_index: Path) -> None:
+    with search.open_index(bugs_index) as ix:
+        results = ix.search(EXCLUDING, page_size=100)
+        shown = results.hits + results.more_hits
+        assert shown
+        assert all("w0" not in ix.article(hit.id).body.split() for hit in shown)
+        assert results.total == sum(
+            1
+            for number in range(5001)
+            if "w1" in (body := ix.article(str(number)).body.split()) and "w0" not in body
+        )
