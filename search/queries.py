@@ -77,9 +77,40 @@ class AndNot(query.AndNot):
         return matching.AndNotMatcher(kept, excluded)
 
 
-def excluding(q: Any) -> Any:
-    """``q`` with each of Whoosh's AND-NOTs made an :class:`AndNot`."""
-    return q.accept(lambda node: AndNot(node.a, node.b) if type(node) is query.AndNot else node)
+class AndMaybeMatcher(matching.AndMaybeMatcher):
+    """Whoosh's AND-MAYBE matcher, its optional side never left behind its required one.
+
+    ``skip_to(id)`` moves the optional side to ``id``, not to where the required
+    side landed, which can be past ``id``: inside an AND the optional side is then
+    a document behind, and the document loses the optional side's share of its
+    score (tests/test_whoosh_result_bugs.py)."""
+
+    def skip_to(self, id: int) -> Any:
+        moved = super().skip_to(id)
+        if self.a.is_active() and self.b.is_active() and self.b.id() < self.a.id():
+            moved = self.b.skip_to(self.a.id()) or moved
+        return moved
+
+
+class AndMaybe(query.AndMaybe):
+    """Whoosh's AND-MAYBE ("+word other", "word ANDMAYBE other") with
+    :class:`AndMaybeMatcher`."""
+
+    matcherclass = AndMaybeMatcher
+
+
+def mended(q: Any) -> Any:
+    """``q`` with Whoosh's AND-NOTs and AND-MAYBEs made our :class:`AndNot` and
+    :class:`AndMaybe`, which match and score what the query says."""
+
+    def mend(node: Any) -> Any:
+        if type(node) is query.AndNot:
+            return AndNot(node.a, node.b)
+        if type(node) is query.AndMaybe:
+            return AndMaybe(node.a, node.b)
+        return node
+
+    return q.accept(mend)
 
 
 def readings(text: str, all_words: Any, any_word: Any) -> tuple[Any, Any]:
@@ -93,7 +124,7 @@ def readings(text: str, all_words: Any, any_word: Any) -> tuple[Any, Any]:
     merges ranges and nested groups differently for And and Or)."""
     parsed = all_words.parse(text, normalize=False)
     if _EXPLICIT.search(text):
-        return excluding(parsed.normalize()), excluding(any_word.parse(text))
+        return mended(parsed.normalize()), mended(any_word.parse(text))
 
     def either(node: Any) -> Any:
         return query.Or(node.subqueries, boost=node.boost) if type(node) is query.And else node

@@ -31,7 +31,7 @@ import pytest
 import search
 from search.backends.whoosh_ranking import run_search
 from search.engine import index, qparser
-from search.queries import excluding, parser
+from search.queries import mended, parser
 from search.schema import build_schema, mark_schema
 
 #: Found by comparing Whoosh's top ten with every match scored, over random queries
@@ -121,7 +121,7 @@ def test_the_fixture_triggers_the_whoosh_and_not_bug(searcher: Any) -> None:
 
 def test_a_query_excluding_a_word_matches_no_document_holding_it(searcher: Any) -> None:
     for text in (EXCLUDING, "w4 -w3", "(w3 OR w6) w1 -w0"):
-        q = excluding(all_words(searcher, text))
+        q = mended(all_words(searcher, text))
         excluded = set(searcher.docs_for_query(all_words(searcher, text.split(" -")[1])))
         kept = set(searcher.docs_for_query(all_words(searcher, text.split(" -")[0])))
         assert set(searcher.docs_for_query(q)) == kept - excluded
@@ -139,3 +139,29 @@ def test_search_shows_no_hit_holding_an_excluded_word(bugs_index: Path) -> None:
             for number in range(5001)
             if "w1" in (body := ix.article(str(number)).body.split()) and "w0" not in body
         )
+
+
+def sums(searcher: Any, required: str, optional: str, also: str) -> dict[int, float]:
+    """Each document's score for "required ANDMAYBE optional also", from its parts."""
+    scores = [
+        {hit.docnum: hit.score for hit in searcher.search(all_words(searcher, text), limit=None)}
+        for text in (required, optional, also)
+    ]
+    kept, maybe, other = scores
+    return {d: score + maybe.get(d, 0.0) + other[d] for d, score in kept.items() if d in other}
+
+
+def test_whoosh_leaves_out_an_optional_words_score(searcher: Any) -> None:
+    q = all_words(searcher, "w1 ANDMAYBE w5 w3")
+    found = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+    assert found != pytest.approx(sums(searcher, "w1", "w5", "w3"))
+
+
+def test_an_optional_word_counts_in_every_score(searcher: Any) -> None:
+    q = mended(all_words(searcher, "w1 ANDMAYBE w5 w3"))
+    expected = sums(searcher, "w1", "w5", "w3")
+    assert {hit.docnum: hit.score for hit in searcher.search(q, limit=None)} == pytest.approx(
+        expected
+    )
+    best = sorted(expected, key=lambda d: (-expected[d], d))[:10]
+    assert [hit.docnum for hit in run_search(searcher, q, limit=10)] == best
