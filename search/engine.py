@@ -17,7 +17,7 @@ with warnings.catch_warnings():
     # whoosh 2.7.4 compiled from source raises SyntaxWarnings on 3.12+; whoosh-reloaded does not.
     warnings.simplefilter("ignore", SyntaxWarning)
     import whoosh
-    from whoosh import analysis, fields, formats, index, qparser, query
+    from whoosh import analysis, collectors, fields, formats, index, matching, qparser, query
     from whoosh.index import TOC, EmptyIndexError, LockError, clean_files
     from whoosh.reading import TermNotFound
     from whoosh.support.charset import accent_map
@@ -30,10 +30,12 @@ __all__ = [
     "TermNotFound",
     "accent_map",
     "analysis",
+    "collectors",
     "fields",
     "formats",
     "has_index",
     "index",
+    "matching",
     "qparser",
     "query",
     "remove_debris",

@@ -10,7 +10,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from search.engine import fields, qparser, query
+from search.engine import fields, matching, qparser, query
 from search.errors import InvalidRequestError
 from search.options import MAX_QUERY_CHARS
 from search.schema import DEFAULT_FIELDS, text_analyzer
@@ -59,6 +59,60 @@ def parser(schema: Any, group: Any) -> Any:
 _EXPLICIT = re.compile(r"[()]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|" + _OPERATOR_SIGN % "[+-]")
 
 
+class AndNot(query.AndNot):
+    """Whoosh's AND-NOT ("word -other"), not matching a document the excluded side
+    holds when that side's first posting comes before the kept side's first.
+
+    ``AndNotMatcher`` checks its first document against the excluded side only
+    when both start on it: if the excluded side starts earlier, that document is
+    matched even if it is excluded (BBC: "highly persuasions -therapy" matched an
+    article on therapy, "single radio -song" one about a song). Moving the
+    excluded side up to it first lets the matcher see it."""
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        kept = self.a.matcher(searcher, context)
+        excluded = self.b.matcher(searcher, searcher.boolean_context())
+        if kept.is_active() and excluded.is_active():
+            excluded.skip_to(kept.id())
+        return matching.AndNotMatcher(kept, excluded)
+
+
+class AndMaybeMatcher(matching.AndMaybeMatcher):
+    """Whoosh's AND-MAYBE matcher, its optional side never left behind its required one.
+
+    ``skip_to(id)`` moves the optional side to ``id``, not to where the required
+    side landed, which can be past ``id``: inside an AND the optional side is then
+    a document behind, and the document loses the optional side's share of its
+    score (tests/test_whoosh_result_bugs.py)."""
+
+    def skip_to(self, id: int) -> Any:
+        moved = super().skip_to(id)
+        if self.a.is_active() and self.b.is_active() and self.b.id() < self.a.id():
+            moved = self.b.skip_to(self.a.id()) or moved
+        return moved
+
+
+class AndMaybe(query.AndMaybe):
+    """Whoosh's AND-MAYBE ("+word other", "word ANDMAYBE other") with
+    :class:`AndMaybeMatcher`."""
+
+    matcherclass = AndMaybeMatcher
+
+
+def mended(q: Any) -> Any:
+    """``q`` with Whoosh's AND-NOTs and AND-MAYBEs made our :class:`AndNot` and
+    :class:`AndMaybe`, which match and score what the query says."""
+
+    def mend(node: Any) -> Any:
+        if type(node) is query.AndNot:
+            return AndNot(node.a, node.b)
+        if type(node) is query.AndMaybe:
+            return AndMaybe(node.a, node.b)
+        return node
+
+    return q.accept(mend)
+
+
 def readings(text: str, all_words: Any, any_word: Any) -> tuple[Any, Any]:
     """``text`` parsed by the all-words and the any-word parser, parsing it once
     where that is enough (parsing twice was a fifth of a new query's time).
@@ -70,7 +124,7 @@ def readings(text: str, all_words: Any, any_word: Any) -> tuple[Any, Any]:
     merges ranges and nested groups differently for And and Or)."""
     parsed = all_words.parse(text, normalize=False)
     if _EXPLICIT.search(text):
-        return parsed.normalize(), any_word.parse(text)
+        return mended(parsed.normalize()), mended(any_word.parse(text))
 
     def either(node: Any) -> Any:
         return query.Or(node.subqueries, boost=node.boost) if type(node) is query.And else node

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from search.backends.whoosh_scores import Scored, TermScores, best, plain_leaves, ranked
-from search.engine import query
+from search.engine import collectors, query
 from search.schema import DEFAULT_FIELDS
 
 
@@ -107,15 +107,30 @@ def plain_words(q: Any) -> list[str]:
 
 
 def run_search(searcher: Any, q: Any, **options: Any) -> Any:
-    """``searcher.search``, working around a Whoosh 2.7 matcher bug.
+    """``searcher.search``, working around two Whoosh 2.7 matcher bugs that its
+    top-k search (a limit, best first) meets.
 
-    With a score cut-off, Whoosh skips blocks of postings that cannot reach it
-    (``skip_to_quality``); an AND-NOT whose positive side runs out while skipping
-    then reads past its end and raises IndexError (``AndNotMatcher._find_next``
-    in ``matching/binary.py``). Searching again without the block-skipping
-    optimisation gives the same hits, a little slower, and only for those queries.
+    With a limit, Whoosh's collector swaps the query's matcher for a leaner one
+    whenever the lowest score on the page rises (``matcher.replace``, even with
+    ``optimize=False``), turning an OR whose one side cannot reach the page alone
+    into an AND-MAYBE; inside an AND, ``AndMaybeMatcher.skip_to`` can leave that
+    optional side a document behind, and the document, losing its share of the
+    score, drops off the page (tests/test_whoosh_result_bugs.py). With the same
+    cut-off it skips blocks of postings (``skip_to_quality``), where an AND-NOT
+    whose positive side runs out reads past its end and raises IndexError
+    (``AndNotMatcher._find_next``; tests/test_whoosh_matcher_bug.py).
+
+    So a page is collected with every match scored, the matcher neither replaced
+    nor skipping blocks: the exact top k. Whoosh's other collectors (sorted, or
+    every match) skip no blocks and replace the matcher, if at all, with a cut-off
+    of 0, which keeps it whole: they are used as they are.
     """
-    try:
-        return searcher.search(q, **options)
-    except IndexError:
-        return searcher.search(q, optimize=False, **options)
+    limit = options.get("limit", 10)
+    if set(options) <= {"limit", "filter"} and limit and limit < searcher.doc_count():
+        # Where Searcher.collector would choose its TopCollector.
+        top = collectors.TopCollector(limit, usequality=False, replace=0)
+        allow = options.get("filter")
+        collector = collectors.FilterCollector(top, allow) if allow else top
+        searcher.search_with_collector(q, collector)
+        return collector.results()
+    return searcher.search(q, **options)
