@@ -4,7 +4,9 @@ real Typesense server for the contract tests that run on both backends."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
+import random
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +16,8 @@ import httpx
 import pytest
 
 import search
+from search.engine import index
+from search.schema import build_schema, mark_schema
 from search.web import make_app
 from tests import typesense_nodes
 
@@ -47,6 +51,28 @@ def articles_copy(tmp_path: Path) -> Path:
     target = tmp_path / "articles"
     shutil.copytree(ARTICLES, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def skewed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """5,001 short documents over a 30-word vocabulary with skewed frequencies: an
+    index where Whoosh's matcher bugs show (tests/test_whoosh_*_bug*.py). Below
+    5,000 documents Whoosh preloads an OR of many terms into an array and never
+    builds the matcher trees the bugs live in."""
+    path = tmp_path_factory.mktemp("skewed")
+    ix = index.create_in(str(path), build_schema())
+    writer = ix.writer()
+    rng = random.Random(1)
+    for number in range(5001):
+        words = [f"w{min(int(rng.expovariate(0.25)), 29)}" for _ in range(rng.randint(1, 12))]
+        headline, body = " ".join(words[:3]), " ".join(words)
+        article = search.Article(str(number), f"{number}.txt", headline, (body,), str(number))
+        writer.add_document(
+            id=str(number), headline=headline, body=body, article=json.dumps(article.to_dict())
+        )
+    writer.commit()
+    mark_schema(path)
+    return path
 
 
 def write_quoted_articles(folder: Path) -> None:

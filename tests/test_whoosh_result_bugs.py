@@ -20,8 +20,6 @@ through (on any index size).
 
 from __future__ import annotations
 
-import json
-import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +30,6 @@ import search
 from search.backends.whoosh_ranking import run_search
 from search.engine import index, qparser
 from search.queries import mended, parser
-from search.schema import build_schema, mark_schema
 
 #: Found by comparing Whoosh's top ten with every match scored, over random queries
 #: on the fixture below; "w5*" keeps it off the kept-score ranking of plain words.
@@ -44,28 +41,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def bugs_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """5,001 short documents over a 30-word vocabulary with skewed frequencies
-    (the same documents as tests/test_whoosh_matcher_bug.py builds)."""
-    path = tmp_path_factory.mktemp("result-bugs")
-    ix = index.create_in(str(path), build_schema())
-    writer = ix.writer()
-    rng = random.Random(1)
-    for number in range(5001):
-        words = [f"w{min(int(rng.expovariate(0.25)), 29)}" for _ in range(rng.randint(1, 12))]
-        headline, body = " ".join(words[:3]), " ".join(words)
-        article = search.Article(str(number), f"{number}.txt", headline, (body,), str(number))
-        writer.add_document(
-            id=str(number), headline=headline, body=body, article=json.dumps(article.to_dict())
-        )
-    writer.commit()
-    mark_schema(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def searcher(bugs_index: Path) -> Iterator[Any]:
-    ix = index.open_dir(str(bugs_index))
+def searcher(skewed_index: Path) -> Iterator[Any]:
+    ix = index.open_dir(str(skewed_index))
     with ix.searcher() as opened:
         yield opened
 
@@ -102,8 +79,8 @@ def test_a_filtered_search_returns_the_exact_top_k(searcher: Any) -> None:
     assert found == exact_top(searcher, q, 10, docs)
 
 
-def test_a_wildcard_query_shows_its_best_match_first(bugs_index: Path) -> None:
-    with search.open_index(bugs_index) as ix:
+def test_a_wildcard_query_shows_its_best_match_first(skewed_index: Path) -> None:
+    with search.open_index(skewed_index) as ix:
         results = ix.search(QUERY, page_size=10)
     assert results.hits[0].id == str(BEST)
 
@@ -128,8 +105,8 @@ def test_a_query_excluding_a_word_matches_no_document_holding_it(searcher: Any) 
         assert not {hit.docnum for hit in run_search(searcher, q, limit=10)} & excluded
 
 
-def test_search_shows_no_hit_holding_an_excluded_word(bugs_index: Path) -> None:
-    with search.open_index(bugs_index) as ix:
+def test_search_shows_no_hit_holding_an_excluded_word(skewed_index: Path) -> None:
+    with search.open_index(skewed_index) as ix:
         results = ix.search(EXCLUDING, page_size=100)
         shown = results.hits + results.more_hits
         assert shown
