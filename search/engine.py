@@ -34,6 +34,7 @@ __all__ = [
     "formats",
     "has_index",
     "index",
+    "latest_generation",
     "qparser",
     "query",
     "remove_debris",
@@ -62,7 +63,17 @@ def has_index(folder: str | Path) -> bool:
     return path.is_dir() and any(_TOC.fullmatch(entry.name) for entry in path.iterdir())
 
 
-_TOC = re.compile(r"_MAIN_\d+\.toc")
+def latest_generation(folder: str | Path) -> int:
+    """The newest commit's generation in ``folder`` (-1 if none), from the file names
+    alone: it does not read the table of contents, so it works on a damaged one."""
+    path = Path(folder)
+    if not path.is_dir():
+        return -1
+    found = (_TOC.fullmatch(entry.name) for entry in path.iterdir())
+    return max((int(match[1]) for match in found if match), default=-1)
+
+
+_TOC = re.compile(r"_MAIN_(\d+)\.toc")
 
 
 def remove_debris(ix: Any) -> None:

@@ -36,10 +36,18 @@ from search.articles import Article, content_hash
 from search.backends import TypesenseLocation, typesense_location
 from search.corrections import FILENAME, Correction
 from search.duplicates import MIN_SHARED, THRESHOLD, could_resemble, resemblance
-from search.engine import LockError, TermNotFound, has_index, index, remove_debris
+from search.engine import (
+    LockError,
+    TermNotFound,
+    has_index,
+    index,
+    latest_generation,
+    remove_debris,
+)
 from search.errors import (
     ArticleError,
     CorruptIndexError,
+    IndexBusyError,
     IndexLockedError,
     IndexWriteError,
     SearchError,
@@ -338,6 +346,11 @@ def _progress(total: int, shown: bool) -> tqdm[Any]:
     return tqdm(total=total, desc="indexing", unit="file", disable=not shown, file=sys.stderr)
 
 
+#: Reads of the index begun again because another indexer committed meanwhile, before
+#: the run gives up (IndexBusyError) rather than take an index that keeps changing for
+#: a damaged one: a read of BBC's stored fields takes a fraction of a second.
+_READ_MOVES = 50
+
 #: Merge every segment into one when a commit would leave more than this many, or
 #: when more than this share of the documents kept on disk are deleted ones.
 MAX_SEGMENTS = 8
@@ -484,33 +497,38 @@ def _open_or_create(index_dir: Path, rebuild: bool) -> _Opened:
 
     Every stored field is read here, so a damaged segment shows before any
     writing; an index that cannot be opened or read at all is built anew (it is
-    derived from the folder, so nothing is lost). A segment file gone while it was
-    read is another indexer's commit, not damage: the newest commit is read instead."""
+    derived from the folder, so nothing is lost). A read that fails while another
+    indexer commits is not damage, and is begun again on the newer commit: a
+    commit deletes the files of the segments it merged, and reading one of them
+    fails (FileNotFoundError, or TypeError where Whoosh finds a stored-fields file
+    gone and reads from None). Only a failure on the newest commit is damage."""
     why = "rebuilt as asked" if rebuild else None
-    attempts = 3
+    attempts = 3  # a file gone from the newest commit: read again before calling it damage
+    moves = _READ_MOVES
     while has_index(index_dir) and not rebuild and attempts:
-        attempts -= 1
+        generation = latest_generation(index_dir)  # before reading: never newer than it
         try:
             ix = index.open_dir(str(index_dir))
             if not schema_is_current(index_dir):
                 why = "the index was built by an older version: rebuilt"
                 break
-            generation = ix.latest_generation()  # before the searcher: never newer than it
             searcher = ix.searcher()
             try:
                 return _Opened(ix, searcher, _hashes(searcher), generation)
             except BaseException:
                 searcher.close()
                 raise
-        except FileNotFoundError as error:
-            if attempts:
-                continue
-            why = f"the index was damaged ({error!r}): rebuilt from the folder"
-        except OSError as error:
-            if error.errno in _READ_ONLY:
-                raise
-            why = f"the index was damaged ({error!r}): rebuilt from the folder"
         except Exception as error:  # a garbage TOC raises anything from struct to pickle
+            if latest_generation(index_dir) != generation:
+                moves -= 1
+                if moves:
+                    continue  # another indexer committed while this one read
+                raise IndexBusyError(str(index_dir)) from error
+            if isinstance(error, OSError) and error.errno in _READ_ONLY:
+                raise
+            attempts -= 1
+            if attempts and isinstance(error, FileNotFoundError):
+                continue
             why = f"the index was damaged ({error!r}): rebuilt from the folder"
         break
     index_dir.mkdir(parents=True, exist_ok=True)
