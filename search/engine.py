@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)
     import whoosh
     from whoosh import analysis, fields, formats, index, qparser, query
+    from whoosh.fields import ensure_schema
+    from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC, EmptyIndexError, LockError, clean_files
     from whoosh.reading import TermNotFound
     from whoosh.support.charset import accent_map
@@ -30,6 +33,7 @@ __all__ = [
     "TermNotFound",
     "accent_map",
     "analysis",
+    "create_index",
     "fields",
     "formats",
     "has_index",
@@ -76,6 +80,35 @@ def latest_generation(folder: str | Path) -> int:
 _TOC = re.compile(r"_MAIN_(\d+)\.toc")
 
 
+def create_index(folder: str | Path, schema: Any, *, wait: float) -> Any:
+    """A new, empty index in ``folder``, replacing whatever index was there, its first
+    generation after the newest the folder held. Raises LockError after waiting
+    ``wait`` s for another writer.
+
+    Not Whoosh's ``create_in``: it starts again at generation 0, so a server that had
+    read generation N of the old index took the new one's generation N for the one
+    it had (``Searcher.up_to_date()``, caches keyed by generation and document
+    number) and served old or other articles. And it deletes the old tables of
+    contents without the write lock, under a writer about to commit into them."""
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    storage = FileStorage(str(path))
+    name = index._DEF_INDEX_NAME
+    lock = storage.lock(f"{name}_WRITELOCK")
+    deadline = time.monotonic() + wait
+    while not lock.acquire(False):
+        if time.monotonic() >= deadline:
+            raise LockError
+        time.sleep(0.25)
+    try:
+        # Written before the old files go, so a reader finds one index or the other.
+        TOC(ensure_schema(schema), [], latest_generation(path) + 1).write(storage, name)
+        _remove_debris(storage, name)  # every file of the old index
+    finally:
+        lock.release()
+    return index.open_dir(str(path))
+
+
 def remove_debris(ix: Any) -> None:
     """Delete what a failed write left in an index folder: segment files that the
     current table of contents does not name, half-written TOC files and the
@@ -86,22 +119,26 @@ def remove_debris(ix: Any) -> None:
     if not lock.acquire(False):
         return
     try:
-        storage, name = ix.storage, ix.indexname
-        try:
-            toc = TOC.read(storage, name)
-        except Exception:  # no readable TOC: there is nothing of a commit to keep
-            clean_files(storage, name, -1, [])
-        else:
-            clean_files(storage, name, toc.generation, toc.segments)
-        temporary = re.compile(rf"^_{re.escape(name)}_\d+\.toc\.|\.tmp$")
-        for entry in Path(storage.folder).iterdir():
-            if temporary.search(entry.name):
-                if entry.is_dir():
-                    shutil.rmtree(entry, ignore_errors=True)
-                else:
-                    entry.unlink(missing_ok=True)
+        _remove_debris(ix.storage, ix.indexname)
     finally:
         lock.release()
+
+
+def _remove_debris(storage: Any, name: str) -> None:
+    """:func:`remove_debris` for a caller holding the write lock."""
+    try:
+        toc = TOC.read(storage, name)
+    except Exception:  # no readable TOC: there is nothing of a commit to keep
+        clean_files(storage, name, -1, [])
+    else:
+        clean_files(storage, name, toc.generation, toc.segments)
+    temporary = re.compile(rf"^_{re.escape(name)}_\d+\.toc\.|\.tmp$")
+    for entry in Path(storage.folder).iterdir():
+        if temporary.search(entry.name):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 version()

@@ -39,6 +39,7 @@ from search.duplicates import MIN_SHARED, THRESHOLD, could_resemble, resemblance
 from search.engine import (
     LockError,
     TermNotFound,
+    create_index,
     has_index,
     index,
     latest_generation,
@@ -173,7 +174,7 @@ def _run(
     lock_first: bool = False,
 ) -> IndexStats:
     stats = IndexStats()
-    opened = _open_or_create(index_dir, rebuild)
+    opened = _open_or_create(index_dir, rebuild, wait)
     ix, stats.rebuilt = opened.ix, opened.rebuilt
     writer: Any = None
     table: SketchTable | None = None
@@ -492,7 +493,7 @@ class _Opened:
         self.indexed = _hashes(self.searcher)
 
 
-def _open_or_create(index_dir: Path, rebuild: bool) -> _Opened:
+def _open_or_create(index_dir: Path, rebuild: bool, wait: float) -> _Opened:
     """The index at ``index_dir``, opened or built anew.
 
     Every stored field is read here, so a damaged segment shows before any
@@ -531,9 +532,10 @@ def _open_or_create(index_dir: Path, rebuild: bool) -> _Opened:
                 continue
             why = f"the index was damaged ({error!r}): rebuilt from the folder"
         break
-    index_dir.mkdir(parents=True, exist_ok=True)
-    created = index.create_in(str(index_dir), build_schema())
-    remove_debris(created)  # segments of the damaged or older index
+    try:
+        created = create_index(index_dir, build_schema(), wait=wait)
+    except LockError as error:
+        raise IndexLockedError(str(index_dir), wait) from error
     mark_schema(index_dir)
     return _Opened(created, created.searcher(), {}, created.latest_generation(), why)
 

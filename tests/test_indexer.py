@@ -289,3 +289,20 @@ def test_a_re_index_reading_while_another_commits_a_merge_keeps_both_and_is_not_
         for article_id in ids[:2]:
             assert served.article(article_id).quotes[0].speaker == f"Reader of {article_id}"
         assert served.article(ids[2]).quotes[0].speaker is None
+
+
+def test_an_open_index_follows_a_rebuild_of_its_folder(tmp_path: Path) -> None:
+    # A rebuilt index that started its generations again at 0 looked, to a server that
+    # had read the old one's generation of the same number, like the one it had.
+    folder, index_dir = tmp_path / "articles", tmp_path / "ix"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(
+        'Harbour to reopen\n\n"The harbour will reopen in spring," said the mayor.\n'
+    )
+    build_index(folder, index_dir, workers=0)
+    with open_index(index_dir) as served:
+        article = served.article("harbour.txt")
+        change = {"quote": article.quotes[0].text, "speaker": "Anna Berg"}
+        corrections.append(folder, corrections.entry(article, **change))
+        assert build_index(folder, index_dir, workers=0, rebuild=True).added == 1
+        assert served.article("harbour.txt").quotes[0].speaker == "Anna Berg"
