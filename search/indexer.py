@@ -347,11 +347,6 @@ def _progress(total: int, shown: bool) -> tqdm[Any]:
     return tqdm(total=total, desc="indexing", unit="file", disable=not shown, file=sys.stderr)
 
 
-#: Reads of the index begun again because another indexer committed meanwhile, before
-#: the run gives up (IndexBusyError) rather than take an index that keeps changing for
-#: a damaged one: a read of BBC's stored fields takes a fraction of a second.
-_READ_MOVES = 50
-
 #: Merge every segment into one when a commit would leave more than this many, or
 #: when more than this share of the documents kept on disk are deleted ones.
 MAX_SEGMENTS = 8
@@ -491,6 +486,13 @@ class _Opened:
         self.generation = self.ix.latest_generation()
         self.searcher = self.ix.searcher()
         self.indexed = _hashes(self.searcher)
+
+
+#: Reads of the index begun again because other indexers committed during each, before
+#: the run gives up (IndexBusyError) rather than take an index that keeps changing for
+#: a damaged one. Each is a commit landing within one read: far more than a busy server
+#: taking corrections makes.
+_READ_MOVES = 50
 
 
 def _open_or_create(index_dir: Path, rebuild: bool, wait: float) -> _Opened:
