@@ -46,6 +46,17 @@ class IndexLockedError(SearchError):
         self.index_dir = index_dir
 
 
+class IndexBusyError(SearchError):
+    """Other indexers kept committing while this run read the index, every time."""
+
+    def __init__(self, index_dir: str) -> None:
+        super().__init__(
+            f"The index at {index_dir} kept changing while it was read (other indexers "
+            "committing): nothing was changed; run the same command again."
+        )
+        self.index_dir = index_dir
+
+
 class CorruptIndexError(SearchError):
     """The index on disk cannot be read back."""
 

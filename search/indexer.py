@@ -36,10 +36,19 @@ from search.articles import Article, content_hash
 from search.backends import TypesenseLocation, typesense_location
 from search.corrections import FILENAME, Correction
 from search.duplicates import MIN_SHARED, THRESHOLD, could_resemble, resemblance
-from search.engine import LockError, TermNotFound, has_index, index, remove_debris
+from search.engine import (
+    LockError,
+    TermNotFound,
+    create_index,
+    has_index,
+    index,
+    latest_generation,
+    remove_debris,
+)
 from search.errors import (
     ArticleError,
     CorruptIndexError,
+    IndexBusyError,
     IndexLockedError,
     IndexWriteError,
     SearchError,
@@ -165,7 +174,7 @@ def _run(
     lock_first: bool = False,
 ) -> IndexStats:
     stats = IndexStats()
-    opened = _open_or_create(index_dir, rebuild)
+    opened = _open_or_create(index_dir, rebuild, wait)
     ix, stats.rebuilt = opened.ix, opened.rebuilt
     writer: Any = None
     table: SketchTable | None = None
@@ -479,43 +488,56 @@ class _Opened:
         self.indexed = _hashes(self.searcher)
 
 
-def _open_or_create(index_dir: Path, rebuild: bool) -> _Opened:
+#: Reads of the index begun again because other indexers committed during each, before
+#: the run gives up (IndexBusyError) rather than take an index that keeps changing for
+#: a damaged one. Each is a commit landing within one read: far more than a busy server
+#: taking corrections makes.
+_READ_MOVES = 50
+
+
+def _open_or_create(index_dir: Path, rebuild: bool, wait: float) -> _Opened:
     """The index at ``index_dir``, opened or built anew.
 
     Every stored field is read here, so a damaged segment shows before any
     writing; an index that cannot be opened or read at all is built anew (it is
-    derived from the folder, so nothing is lost). A segment file gone while it was
-    read is another indexer's commit, not damage: the newest commit is read instead."""
+    derived from the folder, so nothing is lost). A read that fails while another
+    indexer commits is not damage, and is begun again on the newer commit: a
+    commit deletes the files of the segments it merged, and reading one of them
+    fails (FileNotFoundError, or TypeError where Whoosh finds a stored-fields file
+    gone and reads from None). Only a failure on the newest commit is damage."""
     why = "rebuilt as asked" if rebuild else None
-    attempts = 3
+    attempts = 3  # a file gone from the newest commit: read again before calling it damage
+    moves = _READ_MOVES
     while has_index(index_dir) and not rebuild and attempts:
-        attempts -= 1
+        generation = latest_generation(index_dir)  # before reading: never newer than it
         try:
             ix = index.open_dir(str(index_dir))
             if not schema_is_current(index_dir):
                 why = "the index was built by an older version: rebuilt"
                 break
-            generation = ix.latest_generation()  # before the searcher: never newer than it
             searcher = ix.searcher()
             try:
                 return _Opened(ix, searcher, _hashes(searcher), generation)
             except BaseException:
                 searcher.close()
                 raise
-        except FileNotFoundError as error:
-            if attempts:
+        except Exception as error:  # a garbage TOC raises anything from struct to pickle
+            if latest_generation(index_dir) != generation:
+                moves -= 1
+                if moves:
+                    continue  # another indexer committed while this one read
+                raise IndexBusyError(str(index_dir)) from error
+            if isinstance(error, OSError) and error.errno in _READ_ONLY:
+                raise
+            attempts -= 1
+            if attempts and isinstance(error, FileNotFoundError):
                 continue
             why = f"the index was damaged ({error!r}): rebuilt from the folder"
-        except OSError as error:
-            if error.errno in _READ_ONLY:
-                raise
-            why = f"the index was damaged ({error!r}): rebuilt from the folder"
-        except Exception as error:  # a garbage TOC raises anything from struct to pickle
-            why = f"the index was damaged ({error!r}): rebuilt from the folder"
         break
-    index_dir.mkdir(parents=True, exist_ok=True)
-    created = index.create_in(str(index_dir), build_schema())
-    remove_debris(created)  # segments of the damaged or older index
+    try:
+        created = create_index(index_dir, build_schema(), wait=wait)
+    except LockError as error:
+        raise IndexLockedError(str(index_dir), wait) from error
     mark_schema(index_dir)
     return _Opened(created, created.searcher(), {}, created.latest_generation(), why)
 

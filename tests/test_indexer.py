@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import search
-from search import IndexLockedError, build_index, indexer, open_index
+from search import IndexLockedError, build_index, corrections, indexer, open_index
 from search.engine import index as whoosh_index
 from search.extract import extract
 
@@ -253,3 +253,56 @@ def test_a_segment_gone_while_reading_is_a_newer_commit_not_damage(
     monkeypatch.setattr(indexer, "_hashes", gone_once)
     stats = build_index(articles_copy, index_dir)
     assert stats.rebuilt is None and stats.unchanged == 4
+
+
+def test_a_re_index_reading_while_another_commits_a_merge_keeps_both_and_is_not_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two server workers each re-indexing the article they took a correction for: the
+    # second commits (merging away the segment the first is reading) while the first
+    # reads the index. Whoosh then finds the segment's stored-fields file gone.
+    folder, index_dir = tmp_path / "articles", tmp_path / "ix"
+    folder.mkdir()
+    ids = [f"school-{number}.txt" for number in range(3)]
+    for number, article_id in enumerate(ids):
+        (folder / article_id).write_text(
+            f"School {number} to open a library\n\n"
+            f'"Pupils in school {number} will read more," said Head Teacher {number}.\n'
+        )
+    build_index(folder, index_dir, workers=0)
+    with open_index(index_dir) as served:  # a server, having shown every article
+        for article_id in ids[:2]:
+            article = served.article(article_id)
+            change = {"quote": article.quotes[0].text, "speaker": f"Reader of {article_id}"}
+            corrections.append(folder, corrections.entry(article, **change))
+        hashes = indexer._hashes
+
+        def another_worker_commits_meanwhile(searcher: object) -> dict[str, str]:
+            monkeypatch.setattr(indexer, "_hashes", hashes)
+            build_index(folder, index_dir, only=[ids[1]], workers=0)  # merges: a third deleted
+            return hashes(searcher)
+
+        monkeypatch.setattr(indexer, "_hashes", another_worker_commits_meanwhile)
+        stats = build_index(folder, index_dir, only=[ids[0]], workers=0)
+
+        assert stats.rebuilt is None and stats.updated == 1
+        for article_id in ids[:2]:
+            assert served.article(article_id).quotes[0].speaker == f"Reader of {article_id}"
+        assert served.article(ids[2]).quotes[0].speaker is None
+
+
+def test_an_open_index_follows_a_rebuild_of_its_folder(tmp_path: Path) -> None:
+    # A rebuilt index that started its generations again at 0 looked, to a server that
+    # had read the old one's generation of the same number, like the one it had.
+    folder, index_dir = tmp_path / "articles", tmp_path / "ix"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(
+        'Harbour to reopen\n\n"The harbour will reopen in spring," said the mayor.\n'
+    )
+    build_index(folder, index_dir, workers=0)
+    with open_index(index_dir) as served:
+        article = served.article("harbour.txt")
+        change = {"quote": article.quotes[0].text, "speaker": "Anna Berg"}
+        corrections.append(folder, corrections.entry(article, **change))
+        assert build_index(folder, index_dir, workers=0, rebuild=True).added == 1
+        assert served.article("harbour.txt").quotes[0].speaker == "Anna Berg"

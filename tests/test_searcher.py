@@ -179,6 +179,30 @@ def test_open_index_sees_new_commits(articles_copy: Path, tmp_path: Path) -> Non
         assert ix.search("lighthouse").total == 1
 
 
+def test_a_commit_merging_away_the_segment_about_to_be_read_is_followed_not_an_error(
+    articles_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server thread checks its searcher is on the newest commit, then another
+    # indexer's commit merges the segments (deleting their files) before the thread
+    # reads an article's stored fields: Whoosh then raises TypeError, not an OSError.
+    build_index(articles_copy, tmp_path / "ix", workers=0)
+    with open_index(tmp_path / "ix") as ix:
+        assert len(ix) == 4  # this thread's searcher, no stored field read yet
+        searcher_of = ix._searcher
+
+        def another_commit_right_after_the_check() -> object:
+            searcher = searcher_of()
+            monkeypatch.setattr(ix, "_searcher", searcher_of)
+            edited = articles_copy / "world" / "budget-vote.txt"
+            edited.write_text("Budget vote delayed\n\nThe vote was put off to May.\n")
+            stats = build_index(articles_copy, tmp_path / "ix", workers=0)
+            assert stats.updated == 1 and stats.rebuilt is None  # a quarter deleted: merged
+            return searcher
+
+        monkeypatch.setattr(ix, "_searcher", another_commit_right_after_the_check)
+        assert ix.article("world/budget-vote.txt").headline == "Budget vote delayed"
+
+
 def test_results_are_plain_json(ix: search.Index) -> None:
     import json
 

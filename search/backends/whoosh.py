@@ -98,14 +98,20 @@ def _reads_index(method: Method) -> Method:
 
     A segment file gone is damage only if it stays gone: a commit that merged
     segments deletes the old files, and a searcher of the commit before that had
-    not opened them yet; the same call with a searcher of the new commit succeeds."""
+    not opened them yet; the same call with a searcher of the new commit succeeds.
+    Whoosh reports a gone stored-fields or column file as a TypeError (it reads
+    from None), so any failure is tried again when a newer commit has appeared."""
 
     @functools.wraps(method)
     def wrapper(self: Index, *args: Any, **kwargs: Any) -> Any:
         try:
             try:
                 return method(self, *args, **kwargs)
-            except FileNotFoundError:
+            except SearchError:
+                raise
+            except Exception as error:
+                if not isinstance(error, FileNotFoundError) and self._searcher_is_newest():
+                    raise
                 self._drop_searcher()  # the next call opens the newest commit
                 return method(self, *args, **kwargs)
         except _DAMAGE as error:
@@ -650,6 +656,11 @@ class Index:
         first readers do not wait for it (a server worker calls this as it starts)."""
         self._postings(self._searcher())
         self._spellings.current()
+
+    def _searcher_is_newest(self) -> bool:
+        """Is this thread's searcher on the newest commit (True when it has none)?"""
+        searcher = getattr(self._local, "searcher", None)
+        return searcher is None or bool(searcher.up_to_date())
 
     def _drop_searcher(self) -> None:
         searcher = getattr(self._local, "searcher", None)
